@@ -1,0 +1,14 @@
+// avg_pool2d's op-named exports; the shared shape maths lives in pool2d.ts.
+
+import { pool2dFlops, validatePool2d, type Pool2dParams } from './pool2d.ts';
+
+export { pool2dOutputSize, pool2dShapes, type Pool2dParams, type Pool2dShapes } from './pool2d.ts';
+
+export function validateAvgPool2d(p: Pool2dParams): void {
+  validatePool2d(p, 'avg_pool2d');
+}
+
+/** Forward FLOPs: one add per window tap (the final scale is ignored). */
+export function avgPool2dFlops(p: Pool2dParams): number {
+  return pool2dFlops(p);
+}
