@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.gpu/', 'coverage/', 'test/fixtures/', '/data/'] },
+  { ignores: ['dist/', 'node_modules/', '.gpu/', 'coverage/', 'test/fixtures/', 'data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
