@@ -1,0 +1,108 @@
+// Headless Chromium for GPU tests: a Vite dev server on 127.0.0.1 (a secure origin, so navigator.gpu
+// exists) serving the repo, and Debian's /usr/bin/chromium driven by puppeteer-core. Browser console
+// errors and page errors are forwarded to the test output. Not a test runner: callers evaluate.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type ConsoleMessage, type Page } from 'puppeteer-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+/** The flags that give WebGPU on SwiftShader here (Chromium 156, Debian 12, no GPU). */
+export const CHROMIUM_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface BrowserHarness {
+  /** Base URL of the Vite server, ending in '/'. */
+  readonly baseUrl: string;
+  readonly browser: Browser;
+  /** Console errors/warnings and page errors seen so far, in order. */
+  readonly problems: string[];
+  /** Opens `path` (relative to the repo root) in a new tab that forwards its console. */
+  open(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+}
+
+/** Extra flags from CHROMIUM_FLAGS, e.g. the SwiftShader/Vulkan set when a machine needs it. */
+function extraFlags(): string[] {
+  return (process.env.CHROMIUM_FLAGS ?? '').split(/\s+/).filter(Boolean);
+}
+
+async function startVite(): Promise<ViteDevServer> {
+  const server = await createServer({
+    root: REPO_ROOT,
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    // Scan both pages up front so Vite never re-bundles dependencies (and reloads) mid-test.
+    optimizeDeps: { entries: ['index.html', 'test/browser/index.html'] },
+  });
+  await server.listen();
+  return server;
+}
+
+function forwardConsole(page: Page, problems: string[]): void {
+  const record = (line: string) => {
+    problems.push(line);
+    console.error(line);
+  };
+  page.on('console', (message: ConsoleMessage) => {
+    const type = message.type();
+    if (type === 'error' || type === 'warn') record(`[chromium console.${type}] ${message.text()}`);
+  });
+  page.on('pageerror', (error) =>
+    record(`[chromium page error] ${error instanceof Error ? error.stack : error}`),
+  );
+  page.on('requestfailed', (request) => record(`[chromium request failed] ${request.url()}`));
+}
+
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  const server = await startVite();
+  const baseUrl = server.resolvedUrls?.local[0];
+  if (!baseUrl) throw new Error('Vite started but reported no local URL');
+  const userDataDir = mkdtempSync(join(tmpdir(), 'convscope-chromium-'));
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      userDataDir,
+      args: [...CHROMIUM_FLAGS, ...extraFlags()],
+    });
+  } catch (error) {
+    await server.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw new Error(`could not launch ${chromiumPath()} (set CHROMIUM_PATH to another Chromium): ${error}`);
+  }
+  const problems: string[] = [];
+  return {
+    baseUrl,
+    browser,
+    problems,
+    async open(path) {
+      const page = await browser.newPage();
+      forwardConsole(page, problems);
+      await page.goto(new URL(path, baseUrl).href, { waitUntil: 'load' });
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
