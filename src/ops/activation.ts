@@ -29,3 +29,14 @@ const FLOPS_PER_ELEMENT: Record<Activation, number> = { none: 0, relu: 1, sigmoi
 export function activationFlops(elements: number, activation: Activation): number {
   return elements * FLOPS_PER_ELEMENT[activation];
 }
+
+/**
+ * The number each activation has in WGSL (`override ACTIVATION: u32`): 0 none, 1 relu, 2 sigmoid,
+ * 3 tanh. The one place that mapping lives; every shader that fuses an activation uses it.
+ */
+export const ACTIVATION_CODE: Readonly<Record<Activation, number>> = {
+  none: 0,
+  relu: 1,
+  sigmoid: 2,
+  tanh: 3,
+};

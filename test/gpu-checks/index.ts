@@ -9,10 +9,32 @@ import { withValidation } from '../../src/runtime/validation.ts';
 import { describeError, type CaseResult, type CheckReport, type GpuCheck } from './check.ts';
 import { checkRuntime } from './runtime.ts';
 import { checkScaleAdd } from './scale_add.ts';
+import { checkMaxPool2d } from './max_pool2d.ts';
+import { checkAvgPool2d } from './avg_pool2d.ts';
+import { checkSgd } from './sgd.ts';
+import { checkAdam } from './adam.ts';
+import { checkGatherBatch } from './gather_batch.ts';
+import { checkMatmul } from './matmul.ts';
+import { checkDense } from './dense.ts';
+import { checkActivation } from './activation.ts';
+import { checkSoftmaxCrossEntropy } from './softmax_cross_entropy.ts';
+import { checkConv2d } from './conv2d.ts';
+import { checkSplitSum } from './split_sum.ts';
 
 export const gpuChecks = {
   runtime: checkRuntime,
   scale_add: checkScaleAdd,
+  max_pool2d: checkMaxPool2d,
+  avg_pool2d: checkAvgPool2d,
+  sgd: checkSgd,
+  adam: checkAdam,
+  gather_batch: checkGatherBatch,
+  matmul: checkMatmul,
+  dense: checkDense,
+  activation: checkActivation,
+  softmax_cross_entropy: checkSoftmaxCrossEntropy,
+  conv2d: checkConv2d,
+  split_sum: checkSplitSum,
 } satisfies Record<string, GpuCheck>;
 
 export type GpuCheckName = keyof typeof gpuChecks;

@@ -18,9 +18,17 @@ export interface TimedGpu {
   createMs: number;
 }
 
+/**
+ * Dawn toggle for tests: SwiftShader zero-fills workgroup memory with unrolled stores, which makes
+ * compiling one tiled GEMM pipeline take seconds. Every kernel writes its workgroup memory before
+ * reading it, so skipping the fill changes no result (a kernel that relied on it would read garbage
+ * and fail, which makes the tests stricter, not looser).
+ */
+export const TEST_DAWN_TOGGLES = ['enable-dawn-features=disable_workgroup_init'];
+
 export async function getNodeGpu(): Promise<TimedGpu> {
   applyTestVulkanDefaults();
   const start = performance.now();
-  const gpu = await createNodeGpu();
+  const gpu = await createNodeGpu({ dawnOptions: TEST_DAWN_TOGGLES });
   return { gpu, createMs: Math.round(performance.now() - start) };
 }

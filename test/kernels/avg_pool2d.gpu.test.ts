@@ -1,0 +1,17 @@
+// avg_pool2d on WebGPU in Node (Dawn + SwiftShader) and headless Chromium: the shared GPU check
+// (test/gpu-checks/avg_pool2d.ts) must pass every case in both; per-case timings are printed.
+
+import { describe, expect, it } from 'vitest';
+import { GPU_ENVIRONMENTS, expectGpuCheck, useGpuEnvironments } from '../helpers/gpu-environments.ts';
+import { POOL2D_CASES } from '../gpu-checks/pool2d_cases.ts';
+import { logCaseTimings } from './case_timings.ts';
+
+const envs = useGpuEnvironments();
+
+describe.each(GPU_ENVIRONMENTS)('%s', (name) => {
+  it('avg_pool2d forward and backward_input match the reference', async () => {
+    const report = await expectGpuCheck(envs.get(name), 'avg_pool2d');
+    logCaseTimings(name, 'avg_pool2d', report.cases);
+    expect(report.cases).toHaveLength(POOL2D_CASES.filter((c) => c.values !== 'nan').length);
+  });
+});
