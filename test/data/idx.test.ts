@@ -65,7 +65,9 @@ describe('parseIdx on broken files', () => {
   });
 
   it('recognises a gzip file and says to decompress it', () => {
-    expect(parse(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0]))).toThrow(/gzip-compressed.*decompress it \(gunzip\)/);
+    expect(parse(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0]))).toThrow(
+      /gzip-compressed.*decompress it \(gunzip\)/,
+    );
   });
 
   it('rejects an unsupported known data type by name', () => {
