@@ -20,6 +20,7 @@ import { checkActivation } from './activation.ts';
 import { checkSoftmaxCrossEntropy } from './softmax_cross_entropy.ts';
 import { checkConv2d } from './conv2d.ts';
 import { checkSplitSum } from './split_sum.ts';
+import { checkMetricsAccumulate } from './metrics_accumulate.ts';
 
 export const gpuChecks = {
   runtime: checkRuntime,
@@ -35,6 +36,7 @@ export const gpuChecks = {
   softmax_cross_entropy: checkSoftmaxCrossEntropy,
   conv2d: checkConv2d,
   split_sum: checkSplitSum,
+  metrics_accumulate: checkMetricsAccumulate,
 } satisfies Record<string, GpuCheck>;
 
 export type GpuCheckName = keyof typeof gpuChecks;

@@ -1,0 +1,299 @@
+// The GPU training backend: Backend (backend.ts) on the WGSL kernels, built for speed. Pipelines,
+// buffers and bind groups are made once per (network, batch size) at creation; the dataset lives
+// on the GPU as bytes and gather_batch builds each batch; train() records all its steps into one
+// command encoder and submits once, with no readback; loss and accuracy accumulate on the GPU and
+// come back in takeMetrics(); evaluate() runs on the GPU and reads back once.
+// Per step: one compute pass (gather, forward, metrics, backward), the gradient copies into the
+// flat buffer, one pass with the single optimizer dispatch, the parameter copies back (see
+// gpu-plan.ts for why copies). Adam's step t changes every step, but writeBuffer lands once per
+// submit: each step's Adam uniform is staged in a slot buffer written once per train() and copied
+// into the kernel's uniform between passes, so many Adam steps still share one submit.
+
+import type { Dataset, SplitName } from '../data/dataset.ts';
+import { packAdamParams, type AdamBinding } from '../kernels/adam.ts';
+import type { SgdBinding } from '../kernels/sgd.ts';
+import { validateAdam } from '../ops/adam.ts';
+import { validateSgd } from '../ops/sgd.ts';
+import { readFloat32 } from '../runtime/buffers.ts';
+import type { Gpu } from '../runtime/gpu.ts';
+import type { Backend, EvaluationResult, OptimizerSettings, OptimizerState, StepMetrics } from './backend.ts';
+import { assertDatasetFits } from './data-fit.ts';
+import { GpuDataset } from './gpu-data.ts';
+import { createNetworkKernels, type KernelTuning, type NetworkKernels } from './gpu-kernels.ts';
+import { GpuMetricsAccumulator } from './gpu-metrics.ts';
+import { GpuNetworkPlan, writeFloats } from './gpu-plan.ts';
+import { initialParameters } from './layout.ts';
+import type { NetworkDescription } from './shapes.ts';
+import { assertValidNetwork, assertValidTraining, describeNetwork } from './validate.ts';
+import {
+  checkPermutation,
+  checkStateShape,
+  checkTrainRange,
+  OptimizerTracker,
+} from './gpu-backend-checks.ts';
+
+/** Adam uniforms staged per submit; longer train() calls submit once per this many steps. */
+export const STEPS_PER_SUBMIT = 256;
+const ADAM_UNIFORM_BYTES = 32;
+
+export interface GpuBackendOptions {
+  batch: number;
+  /** Seed of initialParameters. */
+  seed: number;
+  /** GEMM tiles (default: the kernels' defaults, chosen for large GPUs). */
+  tuning?: KernelTuning;
+}
+
+/** Validates `spec` against the device (SpecError listing every problem), compiles and allocates. */
+export async function createGpuBackend(
+  gpu: Gpu,
+  spec: unknown,
+  options: GpuBackendOptions,
+): Promise<GpuBackend> {
+  assertValidNetwork(spec, { batch: options.batch, limits: gpu.limits });
+  const description = describeNetwork(spec, options.batch);
+  const kernels = await createNetworkKernels(gpu, description, options.tuning);
+  const backend = new GpuBackend(gpu, kernels, description);
+  backend.setParameters(initialParameters(description, options.seed));
+  return backend;
+}
+
+export class GpuBackend implements Backend {
+  readonly kind = 'gpu' as const;
+  readonly plan: GpuNetworkPlan;
+  private readonly trainMetrics: GpuMetricsAccumulator;
+  private readonly evalMetrics: GpuMetricsAccumulator;
+  private readonly sgd: SgdBinding;
+  private readonly adam: AdamBinding;
+  /** STEPS_PER_SUBMIT Adam uniforms, copied one per step into adam.paramsBuffer. */
+  private readonly adamSteps: GPUBuffer;
+  private readonly adamStaging = new Uint8Array(STEPS_PER_SUBMIT * ADAM_UNIFORM_BYTES);
+  private readonly optimizer = new OptimizerTracker();
+  private data: GpuDataset | null = null;
+  private orderSet = false;
+  private stepsSinceTake = 0;
+  private destroyed = false;
+
+  constructor(
+    private readonly gpu: Gpu,
+    private readonly kernels: NetworkKernels,
+    readonly description: NetworkDescription,
+  ) {
+    const plan = new GpuNetworkPlan(gpu, kernels, description);
+    this.plan = plan;
+    const head = plan.head;
+    const sources = {
+      lossPerRow: head.lossPerRow as GPUBuffer,
+      logits: head.output,
+      labels: plan.labels,
+      batch: plan.batch,
+      classes: classesOf(description),
+    };
+    this.trainMetrics = new GpuMetricsAccumulator(gpu, kernels.metrics, sources, false);
+    this.evalMetrics = new GpuMetricsAccumulator(gpu, kernels.metrics, sources, true);
+    const [first, second] = plan.optimizerSlots;
+    const { parameters, gradients: grads } = plan;
+    const length = plan.layout.length;
+    const defaults = { learningRate: 0, momentum: 0, weightDecay: 0 };
+    this.sgd = kernels.sgd.bind({ parameters, velocity: first, grads }, length, defaults);
+    const adamDefaults = { ...defaults, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 1 };
+    this.adam = kernels.adam.bind({ parameters, m: first, v: second, grads }, length, adamDefaults);
+    this.adamSteps = gpu.createBuffer({
+      label: 'adam uniforms per step',
+      size: this.adamStaging.byteLength,
+      usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  async setData(dataset: Dataset): Promise<void> {
+    this.checkAlive('setData');
+    assertDatasetFits(this.description, dataset);
+    assertValidTraining({ batch: this.plan.batch, trainCount: dataset.train.count });
+    const next = new GpuDataset(this.kernels.gather, dataset, this.plan);
+    this.data?.destroy();
+    this.data = next;
+    this.orderSet = false;
+  }
+
+  setParameters(flat: Float32Array): void {
+    this.checkAlive('setParameters');
+    checkStateShape('setParameters', flat, this.plan.layout.length);
+    this.plan.writeParameters(flat);
+  }
+
+  async getParameters(): Promise<Float32Array> {
+    this.checkAlive('getParameters');
+    return readFloat32(this.gpu, this.plan.parameters, this.plan.layout.length);
+  }
+
+  /** d mean-loss / d params of the last training step (flat layout; gaps zero). For tests and tools. */
+  async getGradients(): Promise<Float32Array> {
+    this.checkAlive('getGradients');
+    return readFloat32(this.gpu, this.plan.gradients, this.plan.layout.length);
+  }
+
+  setOptimizerState(state: OptimizerState): void {
+    this.checkAlive('setOptimizerState');
+    const length = this.plan.layout.length;
+    this.optimizer.set(state, (slot) => checkStateShape('setOptimizerState', slot, length));
+    const [first, second] = this.plan.optimizerSlots;
+    const queue = this.gpu.device.queue;
+    writeFloats(queue, first, state.slots[0], 0, length);
+    if (state.kind === 'adam') writeFloats(queue, second, state.slots[1], 0, length);
+    else this.clearSlots([second]);
+  }
+
+  async getOptimizerState(): Promise<OptimizerState> {
+    this.checkAlive('getOptimizerState');
+    const { kind, step } = this.optimizer;
+    const buffers = kind === 'sgd' ? [this.plan.optimizerSlots[0]] : [...this.plan.optimizerSlots];
+    const length = this.plan.layout.length;
+    const slots = await Promise.all(buffers.map((buffer) => readFloat32(this.gpu, buffer, length)));
+    return { kind, step, slots };
+  }
+
+  setEpochOrder(order: Uint32Array): void {
+    const data = this.requireData('setEpochOrder');
+    checkPermutation(order, data.trainCount);
+    data.setTrainOrder(order);
+    this.orderSet = true;
+  }
+
+  train(first: number, count: number, settings: OptimizerSettings): void {
+    const data = this.requireData('train');
+    if (!this.orderSet) throw new Error('train: call setEpochOrder before train');
+    checkTrainRange(first, count, data.trainBatches);
+    // Checked before anything changes, so bad settings leave the run as it was.
+    if (settings.kind === 'adam') validateAdam({ ...settings, step: 1 });
+    else validateSgd(settings);
+    if (count === 0) return;
+    if (this.optimizer.switchTo(settings.kind)) this.clearSlots([...this.plan.optimizerSlots]);
+    if (settings.kind === 'sgd') this.kernels.sgd.writeParams(this.sgd, settings);
+    for (let done = 0; done < count; done += STEPS_PER_SUBMIT) {
+      const steps = Math.min(STEPS_PER_SUBMIT, count - done);
+      if (settings.kind === 'adam') this.stageAdam(settings, steps);
+      const encoder = this.gpu.device.createCommandEncoder({ label: `train ${steps} steps` });
+      for (let i = 0; i < steps; i++) this.encodeStep(encoder, data, first + done + i, settings.kind, i);
+      this.gpu.submit([encoder.finish()]);
+      this.optimizer.advance(steps);
+      this.stepsSinceTake += steps;
+    }
+  }
+
+  /** Writes the next `steps` Adam uniforms (t = updates + 1, + 2, ...) in one queue write. */
+  private stageAdam(settings: OptimizerSettings, steps: number): void {
+    const length = this.plan.layout.length;
+    for (let i = 0; i < steps; i++) {
+      const bytes = packAdamParams(length, { ...settings, step: this.optimizer.step + i + 1 });
+      this.adamStaging.set(new Uint8Array(bytes, 0, ADAM_UNIFORM_BYTES), i * ADAM_UNIFORM_BYTES);
+    }
+    // Validates the settings the same way the kernel does, and leaves the first step's uniform in place.
+    this.kernels.adam.writeParams(this.adam, { ...settings, step: this.optimizer.step + 1 });
+    this.gpu.device.queue.writeBuffer(this.adamSteps, 0, this.adamStaging, 0, steps * ADAM_UNIFORM_BYTES);
+  }
+
+  private encodeStep(
+    encoder: GPUCommandEncoder,
+    data: GpuDataset,
+    batchIndex: number,
+    kind: OptimizerSettings['kind'],
+    stepInSubmit: number,
+  ): void {
+    const pass = encoder.beginComputePass({ label: `step ${batchIndex}: forward + backward` });
+    data.encodeTrainBatch(pass, batchIndex);
+    this.plan.encodeForward(pass);
+    this.trainMetrics.encode(pass);
+    this.plan.encodeBackward(pass);
+    pass.end();
+    this.plan.encodeGradientsToFlat(encoder);
+    if (kind === 'adam') {
+      const offset = stepInSubmit * ADAM_UNIFORM_BYTES;
+      encoder.copyBufferToBuffer(this.adamSteps, offset, this.adam.paramsBuffer, 0, ADAM_UNIFORM_BYTES);
+    }
+    const update = encoder.beginComputePass({ label: `step ${batchIndex}: ${kind}` });
+    if (kind === 'adam') this.kernels.adam.encodeUpdate(update, this.adam);
+    else this.kernels.sgd.encodeUpdate(update, this.sgd);
+    update.end();
+    this.plan.encodeParametersFromFlat(encoder);
+  }
+
+  async takeMetrics(): Promise<StepMetrics> {
+    this.checkAlive('takeMetrics');
+    const { reading, snapshot: steps } = await this.trainMetrics.read(
+      () => {},
+      () => {
+        const steps = this.stepsSinceTake;
+        this.stepsSinceTake = 0;
+        return steps;
+      },
+    );
+    if (reading.batches !== steps) {
+      throw new Error(`takeMetrics: the GPU counted ${reading.batches} steps, the host submitted ${steps}`);
+    }
+    return { steps, examples: steps * this.plan.batch, lossSum: reading.lossSum, correct: reading.correct };
+  }
+
+  async evaluate(split: SplitName, limit?: number): Promise<EvaluationResult> {
+    const data = this.requireData('evaluate');
+    const available = data.count(split);
+    const total = limit ?? available;
+    if (!Number.isInteger(total) || total < 0 || total > available) {
+      throw new Error(`evaluate: limit ${limit} must be a whole number in [0, ${available}]`);
+    }
+    const classes = classesOf(this.description);
+    if (total === 0)
+      return { examples: 0, lossSum: 0, correct: 0, confusion: new Uint32Array(classes * classes) };
+    const batch = this.plan.batch;
+    const batches = Math.ceil(total / batch);
+    const { reading } = await this.evalMetrics.read(
+      (encoder) => {
+        this.evalMetrics.setPartialRows(total - (batches - 1) * batch);
+        const pass = encoder.beginComputePass({ label: `evaluate ${split} (${total})` });
+        for (let k = 0; k < batches; k++) {
+          data.encodeEvalBatch(pass, split, k);
+          this.plan.encodeForward(pass);
+          this.evalMetrics.encode(pass, k === batches - 1);
+        }
+        pass.end();
+      },
+      () => undefined,
+    );
+    const confusion = reading.confusion ?? new Uint32Array(classes * classes);
+    return { examples: total, lossSum: reading.lossSum, correct: reading.correct, confusion };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.data?.destroy();
+    this.data = null;
+    this.trainMetrics.destroy();
+    this.evalMetrics.destroy();
+    this.sgd.destroy();
+    this.adam.destroy();
+    this.adamSteps.destroy();
+    this.plan.destroy();
+  }
+
+  private clearSlots(buffers: GPUBuffer[]): void {
+    const encoder = this.gpu.device.createCommandEncoder({ label: 'clear optimizer state' });
+    for (const buffer of buffers) encoder.clearBuffer(buffer);
+    this.gpu.submit([encoder.finish()]);
+  }
+
+  private requireData(method: string): GpuDataset {
+    this.checkAlive(method);
+    if (!this.data) throw new Error(`${method}: call setData first`);
+    return this.data;
+  }
+
+  private checkAlive(method: string): void {
+    if (this.destroyed) throw new Error(`${method}: this GPU backend was destroyed`);
+  }
+}
+
+function classesOf(description: NetworkDescription): number {
+  const head = description.layers[description.layers.length - 1];
+  if (head.kind !== 'classify') throw new Error('GPU backend: the last layer must be classify');
+  return head.dense.outFeatures;
+}

@@ -1,0 +1,128 @@
+// Every WGSL kernel one network needs, compiled once when its GPU backend is created: one conv2d
+// kernel plus a variant per conv activation, one dense kernel per fc / classify activation, the
+// pools, activation backwards, softmax cross-entropy, gather, metrics and both optimizers.
+// Not bindings (gpu-layers.ts, gpu-plan.ts) and no buffers: only pipelines and their layouts.
+
+import { ActivationKernel } from '../kernels/activation.ts';
+import { AdamKernel } from '../kernels/adam.ts';
+import { AvgPool2dKernel } from '../kernels/avg_pool2d.ts';
+import { Conv2dKernel, type Conv2dKernelOptions } from '../kernels/conv2d.ts';
+import type { Conv2dTiles } from '../kernels/conv2d_plan.ts';
+import { DenseKernel, type DenseSplitOptions } from '../kernels/dense.ts';
+import { GatherBatchKernel } from '../kernels/gather_batch.ts';
+import type { MatmulTiles } from '../kernels/matmul.ts';
+import { MaxPool2dKernel } from '../kernels/max_pool2d.ts';
+import { MetricsAccumulateKernel } from '../kernels/metrics_accumulate.ts';
+import { SgdKernel } from '../kernels/sgd.ts';
+import { SoftmaxCrossEntropyKernel } from '../kernels/softmax_cross_entropy.ts';
+import type { Activation } from '../ops/activation.ts';
+import type { Gpu } from '../runtime/gpu.ts';
+import type { NetworkDescription } from './shapes.ts';
+
+export interface NetworkKernels {
+  conv: ReadonlyMap<Activation, Conv2dKernel>;
+  /** fc layers by activation; classify uses the 'none' entry. */
+  dense: ReadonlyMap<Activation, DenseKernel>;
+  /** Backward of the activations of conv and fc layers (not 'none': that is the identity). */
+  activation: ReadonlyMap<Activation, ActivationKernel>;
+  maxPool: MaxPool2dKernel | null;
+  avgPool: AvgPool2dKernel | null;
+  softmaxCrossEntropy: SoftmaxCrossEntropyKernel;
+  gather: GatherBatchKernel;
+  metrics: MetricsAccumulateKernel;
+  sgd: SgdKernel;
+  adam: AdamKernel;
+  /** Passed to every dense bind that may split K. */
+  denseSplits: DenseSplitOptions;
+}
+
+/**
+ * Tile choices for the GEMM kernels. The defaults suit large GPUs; SwiftShader (CPU) runs small
+ * workgroups much faster, which the tests use to stay quick. Results do not depend on tiles
+ * beyond f32 rounding.
+ */
+export interface KernelTuning {
+  convTiles?: Partial<Conv2dTiles>;
+  denseTiles?: Partial<MatmulTiles>;
+  /**
+   * false: never split a GEMM's K (fewer dispatches: no split_sum passes), for small GPUs or when
+   * dispatch overhead dominates. Default true: the kernels split K when the output has few tiles.
+   */
+  splitK?: boolean;
+}
+
+/** Compiles what `description` uses, in parallel. */
+export async function createNetworkKernels(
+  gpu: Gpu,
+  description: NetworkDescription,
+  tuning: KernelTuning = {},
+): Promise<NetworkKernels> {
+  const convActivations = new Set<Activation>();
+  const denseActivations = new Set<Activation>();
+  let maxPool = false;
+  let avgPool = false;
+  for (const layer of description.layers) {
+    if (layer.kind === 'conv') convActivations.add(layer.activation);
+    else if (layer.kind === 'fc') denseActivations.add(layer.activation);
+    else if (layer.kind === 'classify') denseActivations.add('none');
+    else if (layer.mode === 'max') maxPool = true;
+    else avgPool = true;
+  }
+  const backwardActivations = [...convActivations, ...denseActivations].filter((a) => a !== 'none');
+
+  const splitK = tuning.splitK ?? true;
+  const convOptions = { ...tuning.convTiles, ...(splitK ? {} : { maxSplits: 1 }) };
+  const conv = createConvKernels(gpu, [...convActivations], convOptions);
+  const dense = Promise.all(
+    [...denseActivations].map(
+      async (a) => [a, await DenseKernel.create(gpu, { activation: a, tiles: tuning.denseTiles })] as const,
+    ),
+  );
+  const activation = Promise.all(
+    [...new Set(backwardActivations)].map(
+      async (a) => [a, await ActivationKernel.create(gpu, { activation: a })] as const,
+    ),
+  );
+  const [convMap, denseList, activationList, ...rest] = await Promise.all([
+    conv,
+    dense,
+    activation,
+    maxPool ? MaxPool2dKernel.create(gpu) : null,
+    avgPool ? AvgPool2dKernel.create(gpu) : null,
+    SoftmaxCrossEntropyKernel.create(gpu),
+    GatherBatchKernel.create(gpu),
+    MetricsAccumulateKernel.create(gpu),
+    SgdKernel.create(gpu),
+    AdamKernel.create(gpu),
+  ]);
+  const [maxPoolKernel, avgPoolKernel, softmaxCrossEntropy, gather, metrics, sgd, adam] = rest;
+  return {
+    conv: convMap,
+    dense: new Map(denseList),
+    activation: new Map(activationList),
+    maxPool: maxPoolKernel,
+    avgPool: avgPoolKernel,
+    softmaxCrossEntropy,
+    gather,
+    metrics,
+    sgd,
+    adam,
+    denseSplits: splitK ? {} : { splits: 1 },
+  };
+}
+
+/** One create() (five pipelines), then variants that compile only their forward pipeline. */
+async function createConvKernels(
+  gpu: Gpu,
+  activations: Activation[],
+  options: Conv2dKernelOptions,
+): Promise<Map<Activation, Conv2dKernel>> {
+  const kernels = new Map<Activation, Conv2dKernel>();
+  if (activations.length === 0) return kernels;
+  const [first, ...others] = activations;
+  const base = await Conv2dKernel.create(gpu, { ...options, activation: first });
+  kernels.set(first, base);
+  const variants = await Promise.all(others.map((activation) => base.variant({ ...options, activation })));
+  others.forEach((activation, i) => kernels.set(activation, variants[i]));
+  return kernels;
+}

@@ -1,0 +1,298 @@
+// One layer of the GPU training backend at one batch size: its tensors (output, gradients, the
+// weight and bias it reads) and its kernel bindings, all made once at creation, and the recording
+// of its forward and backward dispatches. The network (gpu-plan.ts) chains layers, owns the flat
+// parameter and gradient buffers, and copies between them and the per-layer ones.
+// Not a scheduler: nothing here opens passes or submits.
+
+import type { ActivationBinding } from '../kernels/activation.ts';
+import type { AvgPool2dBinding } from '../kernels/avg_pool2d.ts';
+import type { Conv2dBackwardBinding, Conv2dForwardBinding } from '../kernels/conv2d.ts';
+import type {
+  DenseBackwardWeightBinding,
+  DenseForwardBinding,
+  DenseGemmBinding,
+  DenseLinearBinding,
+} from '../kernels/dense.ts';
+import type { MaxPool2dBinding } from '../kernels/max_pool2d.ts';
+import type { SoftmaxCrossEntropyBinding } from '../kernels/softmax_cross_entropy.ts';
+import type { Gpu } from '../runtime/gpu.ts';
+import type { NetworkKernels } from './gpu-kernels.ts';
+import { shapeElements, type LayerDescription } from './shapes.ts';
+
+/** The buffers one layer is chained with. */
+export interface LayerInputs {
+  input: GPUBuffer;
+  /** Where this layer writes d loss / d input, or null when no earlier layer needs it. */
+  dInput: GPUBuffer | null;
+  /** Whether a later layer will write d loss / d output (so this layer must allocate it). */
+  needsOutputGradient: boolean;
+  labels: GPUBuffer;
+}
+
+export interface GpuLayer {
+  readonly description: LayerDescription;
+  /** [batch, ...outputShape] after the activation; the logits for classify. */
+  readonly output: GPUBuffer;
+  /** d loss / d output, written by the next layer (null when nobody needs it). */
+  readonly dOutput: GPUBuffer | null;
+  /** conv, fc, classify only. */
+  readonly weight: GPUBuffer | null;
+  readonly bias: GPUBuffer | null;
+  readonly dWeight: GPUBuffer | null;
+  readonly dBias: GPUBuffer | null;
+  /** classify only: per-row loss (what metrics_accumulate reads). */
+  readonly lossPerRow: GPUBuffer | null;
+  encodeForward(pass: GPUComputePassEncoder): void;
+  encodeBackward(pass: GPUComputePassEncoder): void;
+  destroy(): void;
+}
+
+// Functions, not constants: in Node, GPUBufferUsage exists only once a device has been created.
+const tensorUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
+const parameterUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/** Buffers and bindings made for one layer, destroyed together. */
+class Owned {
+  private readonly things: { destroy(): void }[] = [];
+  constructor(
+    private readonly gpu: Gpu,
+    private readonly label: string,
+  ) {}
+
+  buffer(name: string, floats: number, usage: GPUBufferUsageFlags = tensorUsage()): GPUBuffer {
+    const buffer = this.gpu.createBuffer({
+      label: `${this.label} ${name}`,
+      size: 4 * Math.max(1, floats),
+      usage,
+    });
+    this.things.push(buffer);
+    return buffer;
+  }
+
+  keep<T extends { destroy(): void }>(thing: T): T {
+    this.things.push(thing);
+    return thing;
+  }
+
+  destroy(): void {
+    for (const thing of this.things.splice(0).reverse()) thing.destroy();
+  }
+}
+
+/** Makes one layer's tensors and bindings; on failure destroys what it made. */
+export function createGpuLayer(
+  gpu: Gpu,
+  kernels: NetworkKernels,
+  d: LayerDescription,
+  chain: LayerInputs,
+): GpuLayer {
+  const owned = new Owned(gpu, `layer ${d.index + 1} (${d.label})`);
+  try {
+    if (d.kind === 'pool') return poolLayer(kernels, d, chain, owned);
+    return parameterLayer(kernels, d, chain, owned);
+  } catch (error) {
+    owned.destroy();
+    throw error;
+  }
+}
+
+type PoolDescription = Extract<LayerDescription, { kind: 'pool' }>;
+type ParameterDescription = Exclude<LayerDescription, PoolDescription>;
+
+function poolLayer(k: NetworkKernels, d: PoolDescription, chain: LayerInputs, owned: Owned): GpuLayer {
+  const outputs = d.pool2d.batch * shapeElements(d.outputShape);
+  const output = owned.buffer('output', outputs);
+  const dOutput = chain.needsOutputGradient ? owned.buffer('dOutput', outputs) : null;
+  const backward = chain.dInput && dOutput ? { dInput: chain.dInput, dOut: dOutput } : {};
+  let encodeForward: (pass: GPUComputePassEncoder) => void;
+  let encodeBackward: (pass: GPUComputePassEncoder) => void;
+  if (d.mode === 'max') {
+    const kernel = required(k.maxPool, 'max_pool2d');
+    const argmax = owned.buffer('argmax', outputs, GPUBufferUsage.STORAGE);
+    const binding: MaxPool2dBinding = owned.keep(
+      kernel.bind({ out: output, argmax, input: chain.input, ...backward }, d.pool2d),
+    );
+    encodeForward = (pass) => kernel.encodeForward(pass, binding);
+    encodeBackward = (pass) => binding.backwardInput && kernel.encodeBackwardInput(pass, binding);
+  } else {
+    const kernel = required(k.avgPool, 'avg_pool2d');
+    const binding: AvgPool2dBinding = owned.keep(
+      kernel.bind({ out: output, input: chain.input, ...backward }, d.pool2d),
+    );
+    encodeForward = (pass) => kernel.encodeForward(pass, binding);
+    encodeBackward = (pass) => binding.backwardInput && kernel.encodeBackwardInput(pass, binding);
+  }
+  return {
+    description: d,
+    output,
+    dOutput,
+    weight: null,
+    bias: null,
+    dWeight: null,
+    dBias: null,
+    lossPerRow: null,
+    encodeForward,
+    encodeBackward,
+    destroy: () => owned.destroy(),
+  };
+}
+
+/** conv, fc and classify: weight, bias, their gradients, and the activation's backward. */
+function parameterLayer(
+  k: NetworkKernels,
+  d: ParameterDescription,
+  chain: LayerInputs,
+  owned: Owned,
+): GpuLayer {
+  const batch = d.kind === 'conv' ? d.conv2d.batch : d.dense.batch;
+  const outputs = batch * shapeElements(d.outputShape);
+  const output = owned.buffer('output', outputs);
+  const weight = owned.buffer('weight', d.weights, parameterUsage());
+  const bias = owned.buffer('bias', d.biases, parameterUsage());
+  const dWeight = owned.buffer('dWeight', d.weights);
+  const dBias = owned.buffer('dBias', d.biases);
+  const dOutput =
+    chain.needsOutputGradient || d.kind === 'classify' ? owned.buffer('dOutput', outputs) : null;
+  const activation = d.kind === 'classify' ? 'none' : d.activation;
+  // d loss / d pre-activation: the activation's backward writes it; with 'none' it is dOutput itself.
+  const dPre = activation === 'none' ? dOutput : owned.buffer('dPreActivation', outputs);
+  if (!dPre || !dOutput) throw new Error(`layer ${d.index + 1}: a layer with parameters needs dOutput`);
+  let activationBackward: ((pass: GPUComputePassEncoder) => void) | null = null;
+  if (activation !== 'none') {
+    const kernel = required(k.activation.get(activation), `activation ${activation}`);
+    const binding: ActivationBinding = owned.keep(
+      kernel.bindBackwardInput({ dInput: dPre, dOut: dOutput, output }, outputs),
+    );
+    activationBackward = (pass) => kernel.encodeBackwardInput(pass, binding);
+  }
+  const tensors = { input: chain.input, dInput: chain.dInput, output, weight, bias, dWeight, dBias, dPre };
+  const passes =
+    d.kind === 'conv' ? convPasses(k, d, tensors, owned) : densePasses(k, d, tensors, chain.labels, owned);
+  return {
+    description: d,
+    output,
+    dOutput: d.kind === 'classify' ? null : dOutput,
+    weight,
+    bias,
+    dWeight,
+    dBias,
+    lossPerRow: passes.lossPerRow,
+    encodeForward: passes.forward,
+    encodeBackward: (pass) => {
+      activationBackward?.(pass);
+      passes.backward(pass);
+    },
+    destroy: () => owned.destroy(),
+  };
+}
+
+interface ParameterTensors {
+  input: GPUBuffer;
+  dInput: GPUBuffer | null;
+  output: GPUBuffer;
+  weight: GPUBuffer;
+  bias: GPUBuffer;
+  dWeight: GPUBuffer;
+  dBias: GPUBuffer;
+  dPre: GPUBuffer;
+}
+
+interface Passes {
+  forward(pass: GPUComputePassEncoder): void;
+  backward(pass: GPUComputePassEncoder): void;
+  lossPerRow: GPUBuffer | null;
+}
+
+function convPasses(
+  k: NetworkKernels,
+  d: Extract<LayerDescription, { kind: 'conv' }>,
+  t: ParameterTensors,
+  owned: Owned,
+): Passes {
+  const kernel = required(k.conv.get(d.activation), `conv2d ${d.activation}`);
+  const forward: Conv2dForwardBinding = owned.keep(
+    kernel.bindForward({ output: t.output, input: t.input, weight: t.weight, bias: t.bias }, d.conv2d),
+  );
+  const backward: Conv2dBackwardBinding = owned.keep(
+    kernel.bindBackward(
+      {
+        dOut: t.dPre,
+        ...(t.dInput ? { dInput: t.dInput, weight: t.weight } : {}),
+        dWeight: t.dWeight,
+        input: t.input,
+        dBias: t.dBias,
+      },
+      d.conv2d,
+    ),
+  );
+  return {
+    forward: (pass) => kernel.encodeForward(pass, forward),
+    backward: (pass) => {
+      if (t.dInput) kernel.encodeBackwardInput(pass, backward);
+      kernel.encodeBackwardWeight(pass, backward);
+      kernel.encodeBackwardBias(pass, backward);
+    },
+    lossPerRow: null,
+  };
+}
+
+function densePasses(
+  k: NetworkKernels,
+  d: Extract<LayerDescription, { kind: 'fc' | 'classify' }>,
+  t: ParameterTensors,
+  labels: GPUBuffer,
+  owned: Owned,
+): Passes {
+  const activation = d.kind === 'fc' ? d.activation : 'none';
+  const kernel = required(k.dense.get(activation), `dense ${activation}`);
+  const p = d.dense;
+  const forward: DenseForwardBinding = owned.keep(
+    kernel.bindForward(
+      { output: t.output, input: t.input, weight: t.weight, bias: t.bias },
+      p,
+      k.denseSplits,
+    ),
+  );
+  const backwardInput: DenseGemmBinding | null = t.dInput
+    ? owned.keep(kernel.bindBackwardInput({ dInput: t.dInput, dOut: t.dPre, weight: t.weight }, p))
+    : null;
+  const backwardWeight: DenseBackwardWeightBinding = owned.keep(
+    kernel.bindBackwardWeight({ dWeight: t.dWeight, dOut: t.dPre, input: t.input }, p, k.denseSplits),
+  );
+  const backwardBias: DenseLinearBinding = owned.keep(
+    kernel.bindBackwardBias({ dBias: t.dBias, dOut: t.dPre }, p),
+  );
+  let loss: ((pass: GPUComputePassEncoder) => void) | null = null;
+  let lossPerRow: GPUBuffer | null = null;
+  if (d.kind === 'classify') {
+    const rows = p.batch;
+    lossPerRow = owned.buffer('lossPerRow', rows);
+    const probs = owned.buffer('probs', rows * p.outFeatures);
+    const correct = owned.buffer('correct', rows, GPUBufferUsage.STORAGE);
+    const sce = k.softmaxCrossEntropy;
+    const binding: SoftmaxCrossEntropyBinding = owned.keep(
+      sce.bind(
+        { lossPerRow, probs, correct, dLogits: t.dPre, logits: t.output, labels },
+        d.softmaxCrossEntropy,
+      ),
+    );
+    loss = (pass) => sce.encodeForwardBackward(pass, binding);
+  }
+  return {
+    forward: (pass) => {
+      kernel.encodeForward(pass, forward);
+      loss?.(pass);
+    },
+    backward: (pass) => {
+      if (backwardInput) kernel.encodeBackwardInput(pass, backwardInput);
+      kernel.encodeBackwardWeight(pass, backwardWeight);
+      kernel.encodeBackwardBias(pass, backwardBias);
+    },
+    lossPerRow,
+  };
+}
+
+function required<T>(kernel: T | null | undefined, name: string): T {
+  if (!kernel) throw new Error(`GPU backend: the ${name} kernel was not prepared for this network`);
+  return kernel;
+}
