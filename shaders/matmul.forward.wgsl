@@ -19,8 +19,16 @@
 // split_sum.forward.wgsl (or dense.forward.wgsl, which then adds bias and activation) sums the
 // blocks in a fixed order. The kernel class never combines split-K with HAS_BIAS or ACTIVATION
 // (each partial would get them).
+// Fusions for the backward passes (the kernel class never combines them with split-K or bias):
+//   GRAD_ACTIVATION != 0: C[m, n] *= act'(y[m, n]), act' from the output y of that activation
+//     (binding 3 then holds y [M, N]): backward_input also does the previous layer's activation
+//     backward, with the product of activation.backward_input.wgsl.
+//   entry point main_row_sums: also row_sums[m] = sum over k of op(A)[m, k], k ascending from 0
+//     (backward_weight also gives the bias gradient, in the order of dense.backward_bias.wgsl),
+//     computed by the workgroups of the first column block after their GEMM tile.
 // Bindings (group 0): 0 result (splits M N) read_write; 1 a read; 2 b read;
-//   3 bias (N) read, only read when HAS_BIAS (bind any buffer otherwise); 4 params uniform.
+//   3 bias (N) read when HAS_BIAS, or y (M N) read when GRAD_ACTIVATION (else bind any buffer);
+//   4 params uniform; main_row_sums only: 5 row_sums (M) read_write.
 // Dispatch: (ceil(N / TILE_N), ceil(M / TILE_M), splits) workgroups.
 // Bounds: loads outside M, N or the chunk read 0; stores outside M or N are skipped. Every tile
 // element that is read was written first, so nothing relies on workgroup memory starting at zero.
@@ -39,6 +47,7 @@ struct MatmulParams {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<uniform> params: MatmulParams;
+@group(0) @binding(5) var<storage, read_write> row_sums: array<f32>;
 
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 16u;
@@ -46,6 +55,8 @@ override TILE_K: u32 = 16u;
 override HAS_BIAS: bool = false;
 // ACTIVATION_CODE in src/ops/activation.ts: 0 none, 1 relu, 2 sigmoid, 3 tanh.
 override ACTIVATION: u32 = 0u;
+// Same codes: the activation whose slope (from its output, in binding 3) multiplies C.
+override GRAD_ACTIVATION: u32 = 0u;
 
 const THREAD_M: u32 = 4u;
 const THREAD_N: u32 = 4u;
@@ -70,6 +81,16 @@ fn activate(x: f32) -> f32 {
     }
     case 3u: { return tanh(clamp(x, -15.0, 15.0)); }
     default: { return x; }
+  }
+}
+
+// Same formulas as activation.backward_input.wgsl.
+fn slope_from_output(y: f32) -> f32 {
+  switch GRAD_ACTIVATION {
+    case 1u: { return select(0.0, 1.0, y > 0.0); }
+    case 2u: { return y * (1.0 - y); }
+    case 3u: { return 1.0 - y * y; }
+    default: { return 1.0; }
   }
 }
 
@@ -117,6 +138,28 @@ fn main(
   @builtin(local_invocation_id) lid: vec3u,
   @builtin(local_invocation_index) local_index: u32,
 ) {
+  gemm(wg, lid, local_index);
+}
+
+@compute @workgroup_size(WG_X, WG_Y)
+fn main_row_sums(
+  @builtin(workgroup_id) wg: vec3u,
+  @builtin(local_invocation_id) lid: vec3u,
+  @builtin(local_invocation_index) local_index: u32,
+) {
+  gemm(wg, lid, local_index);
+  // One sum per row of this block, over all of K (no split-K), in ascending k.
+  if (wg.x != 0u || wg.z != 0u) { return; }
+  for (var r = local_index; r < WG_Y * THREAD_M; r += WG_X * WG_Y) {
+    let m = wg.y * WG_Y * THREAD_M + r;
+    if (m >= params.m) { break; }
+    var sum = 0.0;
+    for (var k = 0u; k < params.k; k++) { sum += load_a(m, k, params.k); }
+    row_sums[m] = sum;
+  }
+}
+
+fn gemm(wg: vec3u, lid: vec3u, local_index: u32) {
   let k_begin = min(wg.z * params.k_chunk, params.k);
   let k_end = min(k_begin + params.k_chunk, params.k);
   let m0 = wg.y * WG_Y * THREAD_M;
@@ -147,6 +190,7 @@ fn main(
       if (n >= params.n) { break; }
       var value = acc[i][j];
       if (HAS_BIAS) { value += bias[n]; }
+      if (GRAD_ACTIVATION != 0u) { value *= slope_from_output(bias[m * params.n + n]); }
       result[base + m * params.n + n] = activate(value);
     }
   }

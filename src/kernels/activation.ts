@@ -13,6 +13,7 @@ import { linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 
 const OP = 'activation';
@@ -27,15 +28,15 @@ export interface ActivationKernelOptions {
 
 /** Outputs, then inputs: the forward shader's binding order. */
 export interface ActivationForwardBuffers {
-  output: GPUBuffer;
-  input: GPUBuffer;
+  output: TensorBuffer;
+  input: TensorBuffer;
 }
 
 /** `output` is the forward output y. */
 export interface ActivationBackwardBuffers {
-  dInput: GPUBuffer;
-  dOut: GPUBuffer;
-  output: GPUBuffer;
+  dInput: TensorBuffer;
+  dOut: TensorBuffer;
+  output: TensorBuffer;
 }
 
 /** A bind group plus its params buffer; whoever calls bind*() destroys it. */
@@ -99,7 +100,7 @@ export class ActivationKernel {
 
   /** Prepares output = f(input) over the first `length` floats. */
   bindForward(buffers: ActivationForwardBuffers, length: number): ActivationBinding {
-    const ordered: [string, GPUBuffer][] = [
+    const ordered: [string, TensorBuffer][] = [
       ['output', buffers.output],
       ['input', buffers.input],
     ];
@@ -108,7 +109,7 @@ export class ActivationKernel {
 
   /** Prepares dInput = dOut * f'(y) over the first `length` floats, y = buffers.output. */
   bindBackwardInput(buffers: ActivationBackwardBuffers, length: number): ActivationBinding {
-    const ordered: [string, GPUBuffer][] = [
+    const ordered: [string, TensorBuffer][] = [
       ['dInput', buffers.dInput],
       ['dOut', buffers.dOut],
       ['output', buffers.output],
@@ -128,7 +129,7 @@ export class ActivationKernel {
   private bindPass(
     label: string,
     layout: GPUBindGroupLayout,
-    ordered: readonly [string, GPUBuffer][],
+    ordered: readonly [string, TensorBuffer][],
     length: number,
   ): ActivationBinding {
     requirePositiveInteger(label, 'length', length);

@@ -14,6 +14,7 @@ import { linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 
 /** Must match `struct AdamParams` in the shader (a test compares the two). */
@@ -46,11 +47,11 @@ export function packAdamParams(length: number, p: AdamParams): ArrayBuffer {
 
 /** Outputs (updated in place), then inputs: the shader's binding order. Each needs STORAGE usage. */
 export interface AdamBuffers {
-  parameters: GPUBuffer;
+  parameters: TensorBuffer;
   /** First and second moments, zeros before the first step. */
-  m: GPUBuffer;
-  v: GPUBuffer;
-  grads: GPUBuffer;
+  m: TensorBuffer;
+  v: TensorBuffer;
+  grads: TensorBuffer;
 }
 
 /** A bind group plus its params uniform; whoever calls bind() destroys it. */

@@ -11,6 +11,7 @@ import { linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 
 /** Must match `struct AvgPool2dParams` in both shaders (a test compares them). */
@@ -46,10 +47,10 @@ export function packAvgPool2dParams(p: Pool2dParams): ArrayBuffer {
 
 /** Forward buffers (out, input), and optionally the backward ones (dInput, dOut); all f32, STORAGE. */
 export interface AvgPool2dBuffers {
-  out: GPUBuffer;
-  input: GPUBuffer;
-  dInput?: GPUBuffer;
-  dOut?: GPUBuffer;
+  out: TensorBuffer;
+  input: TensorBuffer;
+  dInput?: TensorBuffer;
+  dOut?: TensorBuffer;
 }
 
 /** Bind groups plus their shared params buffer; whoever calls bind() destroys it. */

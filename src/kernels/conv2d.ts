@@ -16,6 +16,7 @@ import {
   createComputePipeline,
   type BindingKind,
 } from '../runtime/pipeline.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { Conv2dBindings, type Conv2dBackwardBinding, type Conv2dForwardBinding } from './conv2d_binding.ts';
 import {
   conv2dWorkgroupBytes,
@@ -46,10 +47,10 @@ export interface Conv2dKernelOptions extends Partial<Conv2dTiles>, Conv2dVariant
 
 /** Forward tensors, outputs first; each needs STORAGE usage and at least its shape's floats. */
 export interface Conv2dForwardBuffers {
-  output: GPUBuffer;
-  input: GPUBuffer;
-  weight: GPUBuffer;
-  bias: GPUBuffer;
+  output: TensorBuffer;
+  input: TensorBuffer;
+  weight: TensorBuffer;
+  bias: TensorBuffer;
 }
 
 /**
@@ -57,12 +58,12 @@ export interface Conv2dForwardBuffers {
  * outputs a layer does not need (a first layer has no dInput).
  */
 export interface Conv2dBackwardBuffers {
-  dOut: GPUBuffer;
-  dInput?: GPUBuffer;
-  weight?: GPUBuffer;
-  dWeight?: GPUBuffer;
-  input?: GPUBuffer;
-  dBias?: GPUBuffer;
+  dOut: TensorBuffer;
+  dInput?: TensorBuffer;
+  weight?: TensorBuffer;
+  dWeight?: TensorBuffer;
+  input?: TensorBuffer;
+  dBias?: TensorBuffer;
 }
 
 /** The layout and pipeline of one pass. */

@@ -9,6 +9,7 @@ import { createBufferWithData } from '../runtime/buffers.ts';
 import { ceilDiv, linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers } from '../runtime/pipeline.ts';
+import { bufferOf, type TensorBuffer } from '../runtime/tensor-binding.ts';
 import type { Conv2dBackwardBuffers, Conv2dForwardBuffers, Conv2dPipelines } from './conv2d.ts';
 import {
   buildGradTaps,
@@ -52,9 +53,9 @@ interface Recorded {
 
 const size = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
-function requireStorage(buffers: Readonly<Record<string, GPUBuffer | undefined>>): void {
+function requireStorage(buffers: Readonly<Record<string, TensorBuffer | undefined>>): void {
   for (const [name, buffer] of Object.entries(buffers)) {
-    if (buffer && (buffer.usage & GPUBufferUsage.STORAGE) === 0) {
+    if (buffer && (bufferOf(buffer).usage & GPUBufferUsage.STORAGE) === 0) {
       throw new RangeError(`conv2d: buffer '${name}' needs GPUBufferUsage.STORAGE`);
     }
   }
@@ -106,7 +107,7 @@ export class Conv2dBindings {
     if (b.dInput) Object.assign(words, { dInput: size(shapes.input), weight: size(shapes.weight) });
     if (b.dWeight) Object.assign(words, { dWeight: size(shapes.weight), input: size(shapes.input) });
     if (b.dBias) words.dBias = p.outChannels;
-    requireWords('conv2d backward', { ...b } as Record<string, GPUBuffer>, words);
+    requireWords('conv2d backward', { ...b } as Record<string, TensorBuffer>, words);
 
     const plan = planConv2dSplits(p, this.tiles, this.targets);
     const grids = this.backwardGrids(b, p, plan);
@@ -193,7 +194,7 @@ export class Conv2dBindings {
   /** Where a reduction writes: the output itself with one split, else a new partial buffer + split_sum. */
   private partial(
     label: string,
-    output: GPUBuffer,
+    output: TensorBuffer,
     length: number,
     splits: number,
     owned: GPUBuffer[],
@@ -218,7 +219,7 @@ export class Conv2dBindings {
     return buffer;
   }
 
-  private group(name: Conv2dBackwardPass, buffers: GPUBuffer[]): GPUBindGroup {
+  private group(name: Conv2dBackwardPass, buffers: TensorBuffer[]): GPUBindGroup {
     const label = {
       backwardInput: 'backward_input',
       backwardWeight: 'backward_weight',

@@ -5,7 +5,11 @@
 // backward_weight. The bias gradient is a fixed-order column sum (dense.backward_bias.wgsl).
 // Pipelines are prepared once in create(); bind*() make params buffers, bind groups and split-K
 // partial buffers once per buffer set; encode*() only record. Weight is [out, in] like nn.Linear.
-// The activation is fused into the forward only; its backward is src/kernels/activation.ts.
+// The activation is fused into the forward only; its backward is src/kernels/activation.ts. Two
+// backward fusions save dispatches: with options.inputActivation, backward_input also applies the
+// slope of the activation that produced this layer's input (the previous layer's activation
+// backward), and a backward_weight bound with dBias (no split-K) also writes the bias gradient
+// (the GEMM's row sums, same order as dense.backward_bias.wgsl).
 //
 //   forward          output[batch, out] = act(input[batch, in] x weight^T + bias)   M=batch N=out K=in
 //   backward_input   dInput[batch, in]  = dOut[batch, out] x weight[out, in]         M=batch N=in  K=out
@@ -22,6 +26,7 @@ import { linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 import {
   chooseMatmulSplits,
@@ -29,6 +34,7 @@ import {
   resolveMatmulTiles,
   splitK,
   type MatmulBinding,
+  type MatmulBuffers,
   type MatmulShape,
   type MatmulTiles,
 } from './matmul.ts';
@@ -48,6 +54,11 @@ export interface DenseKernelOptions {
   tiles?: Partial<MatmulTiles>;
   /** 1-D workgroup of the split-K finishing passes and the bias gradient. */
   workgroupSize?: number;
+  /**
+   * The activation whose output is this layer's input: backward_input then writes
+   * dInput * act'(input), the previous layer's d loss / d pre-activation. Default 'none'.
+   */
+  inputActivation?: Activation;
 }
 
 /** Split-K chunks for a GEMM pass; undefined lets chooseMatmulSplits decide from the shape. */
@@ -57,27 +68,31 @@ export interface DenseSplitOptions {
 
 /** Each interface lists outputs, then inputs: the bindings' order. */
 export interface DenseForwardBuffers {
-  output: GPUBuffer;
-  input: GPUBuffer;
-  weight: GPUBuffer;
-  bias: GPUBuffer;
+  output: TensorBuffer;
+  input: TensorBuffer;
+  weight: TensorBuffer;
+  bias: TensorBuffer;
 }
 
 export interface DenseBackwardInputBuffers {
-  dInput: GPUBuffer;
-  dOut: GPUBuffer;
-  weight: GPUBuffer;
+  dInput: TensorBuffer;
+  dOut: TensorBuffer;
+  weight: TensorBuffer;
+  /** The forward's input, needed with inputActivation (the slope is taken from it). */
+  input?: TensorBuffer;
 }
 
 export interface DenseBackwardWeightBuffers {
-  dWeight: GPUBuffer;
-  dOut: GPUBuffer;
-  input: GPUBuffer;
+  dWeight: TensorBuffer;
+  dOut: TensorBuffer;
+  input: TensorBuffer;
+  /** Also writes the bias gradient: in the same dispatch without split-K, else its own pass. */
+  dBias?: TensorBuffer;
 }
 
 export interface DenseBackwardBiasBuffers {
-  dBias: GPUBuffer;
-  dOut: GPUBuffer;
+  dBias: TensorBuffer;
+  dOut: TensorBuffer;
 }
 
 /** A 1-D pass (split-K finish, bias gradient) bound to one buffer set. */
@@ -89,11 +104,15 @@ export interface DenseLinearBinding {
 
 /** A GEMM pass bound to one buffer set; whoever calls bind*() destroys it. */
 export interface DenseGemmBinding<Finish = never> {
+  /** The pipeline the binding was made for (plain or fused). */
+  readonly gemm: MatmulKernel;
   readonly matmul: MatmulBinding;
   /** Chunks K was cut into; 1 means the GEMM writes the output directly. */
   readonly splits: number;
   /** Only with splits > 1: the pass that adds the partials in a fixed order. */
   readonly finish?: Finish;
+  /** backward_weight with dBias and split-K only: the separate bias-gradient pass. */
+  readonly bias?: DenseLinearBinding;
   destroy(): void;
 }
 
@@ -108,8 +127,8 @@ export class DenseKernel {
     readonly tiles: MatmulTiles,
     readonly workgroupSize: number,
     readonly activation: Activation,
-    private readonly fused: MatmulKernel,
-    private readonly plain: MatmulKernel,
+    readonly inputActivation: Activation,
+    private readonly gemms: Record<'fused' | 'plain' | 'rowSums' | 'inputGradient', MatmulKernel>,
     private readonly splitSum: SplitSumKernel,
     private readonly linear: { forward: LinearPipeline; bias: LinearPipeline },
   ) {}
@@ -118,10 +137,20 @@ export class DenseKernel {
     const tiles = resolveMatmulTiles(gpu, options.tiles);
     const workgroupSize = checkWorkgroupSize(gpu, OP, options.workgroupSize, 64);
     const activation = options.activation ?? 'none';
+    const inputActivation = options.inputActivation ?? 'none';
     const constants = { WORKGROUP_SIZE: workgroupSize };
-    const [fused, plain, splitSum, forward, bias] = await Promise.all([
+    const plainGemm = MatmulKernel.create(gpu, { tiles, label: `${OP} gemm` });
+    const [fused, plain, rowSums, inputGradient, splitSum, forward, bias] = await Promise.all([
       MatmulKernel.create(gpu, { tiles, bias: true, activation, label: `${OP}.forward (${activation})` }),
-      MatmulKernel.create(gpu, { tiles, label: `${OP} gemm` }),
+      plainGemm,
+      MatmulKernel.create(gpu, { tiles, rowSums: true, label: `${OP}.backward_weight + bias` }),
+      inputActivation === 'none'
+        ? plainGemm
+        : MatmulKernel.create(gpu, {
+            tiles,
+            gradientActivation: inputActivation,
+            label: `${OP}.backward_input (${inputActivation}')`,
+          }),
       SplitSumKernel.create(gpu, { workgroupSize }),
       createLinearPipeline(gpu, `${OP}.forward`, forwardCode, 2, {
         ...constants,
@@ -129,7 +158,11 @@ export class DenseKernel {
       }),
       createLinearPipeline(gpu, `${OP}.backward_bias`, biasCode, 1, constants),
     ]);
-    return new DenseKernel(gpu, tiles, workgroupSize, activation, fused, plain, splitSum, { forward, bias });
+    const gemms = { fused, plain, rowSums, inputGradient };
+    return new DenseKernel(gpu, tiles, workgroupSize, activation, inputActivation, gemms, splitSum, {
+      forward,
+      bias,
+    });
   }
 
   /** Fused bias + activation, or (split-K) raw partials then dense.forward adds bias, applies act. */
@@ -142,23 +175,38 @@ export class DenseKernel {
     checkBuffers(label, p, buffers, { output: 'output', input: 'input', weight: 'weight', bias: 'bias' });
     const { output, input: a, weight: b, bias } = buffers;
     const shape = this.plan({ m: p.batch, n: p.outFeatures, k: p.inFeatures, transposeB: true }, options);
-    if (shape.splits === 1) return single(this.fused.bind({ result: output, a, b, bias }, shape));
+    if (shape.splits === 1) return single(this.gemms.fused, { result: output, a, b, bias }, shape);
     const partials = this.createPartials(label, shape);
-    const matmul = this.plain.bind({ result: partials, a, b }, shape);
+    const gemm = this.gemms.plain;
+    const matmul = gemm.bind({ result: partials, a, b }, shape);
     const words = denseForwardUniforms.pack({
       batch: p.batch,
       out_features: p.outFeatures,
       splits: shape.splits,
     });
     const finish = this.linear.forward.bind([output, partials, bias], words, p.batch * p.outFeatures);
-    return { matmul, splits: shape.splits, finish, destroy: () => destroyAll(matmul, finish, partials) };
+    return {
+      gemm,
+      matmul,
+      splits: shape.splits,
+      finish,
+      destroy: () => destroyAll(matmul, finish, partials),
+    };
   }
 
   bindBackwardInput(buffers: DenseBackwardInputBuffers, p: DenseParams): DenseGemmBinding {
     checkBuffers(`${OP}.backward_input`, p, buffers, { dInput: 'input', dOut: 'output', weight: 'weight' });
-    const { dInput: result, dOut: a, weight: b } = buffers;
+    const { dInput: result, dOut: a, weight: b, input } = buffers;
+    const shape = { m: p.batch, n: p.inFeatures, k: p.outFeatures };
     // K = outFeatures is short next to M x N in every layer of the reference networks: no split.
-    return single(this.plain.bind({ result, a, b }, { m: p.batch, n: p.inFeatures, k: p.outFeatures }));
+    if (this.inputActivation === 'none') return single(this.gemms.plain, { result, a, b }, shape);
+    if (!input) {
+      throw new RangeError(
+        `${OP}.backward_input: a kernel with inputActivation '${this.inputActivation}' needs the input buffer`,
+      );
+    }
+    checkBuffers(`${OP}.backward_input`, p, { input }, { input: 'input' });
+    return single(this.gemms.inputGradient, { result, a, b, activationOutput: input }, shape);
   }
 
   /** Split-K over the batch when the weight gradient has too few tiles; the sum is fixed-order. */
@@ -169,14 +217,21 @@ export class DenseKernel {
   ): DenseBackwardWeightBinding {
     const label = `${OP}.backward_weight`;
     checkBuffers(label, p, buffers, { dWeight: 'weight', dOut: 'output', input: 'input' });
-    const { dWeight, dOut: a, input: b } = buffers;
+    const { dWeight, dOut: a, input: b, dBias } = buffers;
     const shape = this.plan({ m: p.outFeatures, n: p.inFeatures, k: p.batch, transposeA: true }, options);
-    if (shape.splits === 1) return single(this.plain.bind({ result: dWeight, a, b }, shape));
+    if (shape.splits === 1) {
+      if (!dBias) return single(this.gemms.plain, { result: dWeight, a, b }, shape);
+      checkBuffers(label, p, { dBias }, { dBias: 'bias' });
+      return single(this.gemms.rowSums, { result: dWeight, a, b, rowSums: dBias }, shape);
+    }
     const partials = this.createPartials(label, shape);
-    const matmul = this.plain.bind({ result: partials, a, b }, shape);
+    const gemm = this.gemms.plain;
+    const matmul = gemm.bind({ result: partials, a, b }, shape);
     const length = p.outFeatures * p.inFeatures;
     const finish = this.splitSum.bind({ out: dWeight, parts: partials }, { length, splits: shape.splits });
-    return { matmul, splits: shape.splits, finish, destroy: () => destroyAll(matmul, finish, partials) };
+    const bias = dBias ? this.bindBackwardBias({ dBias, dOut: a }, p) : undefined;
+    const destroy = () => destroyAll(matmul, finish, partials, ...(bias ? [bias] : []));
+    return { gemm, matmul, splits: shape.splits, finish, bias, destroy };
   }
 
   bindBackwardBias(buffers: DenseBackwardBiasBuffers, p: DenseParams): DenseLinearBinding {
@@ -187,21 +242,25 @@ export class DenseKernel {
 
   encodeForward(pass: GPUComputePassEncoder, binding: DenseForwardBinding): void {
     if (binding.finish) {
-      this.plain.encodeForward(pass, binding.matmul);
+      binding.gemm.encodeForward(pass, binding.matmul);
       this.linear.forward.encode(pass, binding.finish);
     } else {
-      this.fused.encodeForward(pass, binding.matmul);
+      binding.gemm.encodeForward(pass, binding.matmul);
     }
   }
 
   encodeBackwardInput(pass: GPUComputePassEncoder, binding: DenseGemmBinding): void {
-    this.plain.encodeForward(pass, binding.matmul);
+    binding.gemm.encodeForward(pass, binding.matmul);
   }
 
-  /** The GEMM, then (split-K only) the fixed-order sum; dispatches in one pass run in order. */
+  /**
+   * The GEMM (with dBias: + row sums), then (split-K only) the fixed-order sum and, with dBias,
+   * the bias pass; dispatches in one pass run in order.
+   */
   encodeBackwardWeight(pass: GPUComputePassEncoder, binding: DenseBackwardWeightBinding): void {
-    this.plain.encodeForward(pass, binding.matmul);
+    binding.gemm.encodeForward(pass, binding.matmul);
     if (binding.finish) this.splitSum.encodeForward(pass, binding.finish);
+    if (binding.bias) this.linear.bias.encode(pass, binding.bias);
   }
 
   encodeBackwardBias(pass: GPUComputePassEncoder, binding: DenseLinearBinding): void {
@@ -221,8 +280,13 @@ export class DenseKernel {
   }
 }
 
-function single<Finish>(matmul: MatmulBinding): DenseGemmBinding<Finish> {
-  return { matmul, splits: 1, destroy: () => matmul.destroy() };
+function single<Finish>(
+  gemm: MatmulKernel,
+  buffers: MatmulBuffers,
+  shape: MatmulShape,
+): DenseGemmBinding<Finish> {
+  const matmul = gemm.bind(buffers, shape);
+  return { gemm, matmul, splits: 1, destroy: () => matmul.destroy() };
 }
 
 function destroyAll(...things: { destroy(): void }[]): void {
@@ -241,12 +305,12 @@ function checkBuffers(
   validateDense(p);
   const shapes = denseShapes(p);
   const needed = Object.fromEntries(Object.entries(tensorOf).map(([name, t]) => [name, numel(shapes[t])]));
-  requireWords(label, buffers as Record<string, GPUBuffer>, needed);
+  requireWords(label, buffers as Record<string, TensorBuffer>, needed);
 }
 
 /** A 1-D-grid pipeline: one written storage binding, `inputs` read-only ones, then one uniform. */
 interface LinearPipeline {
-  bind(buffers: readonly GPUBuffer[], params: ArrayBuffer, invocations: number): DenseLinearBinding;
+  bind(buffers: readonly TensorBuffer[], params: ArrayBuffer, invocations: number): DenseLinearBinding;
   encode(pass: GPUComputePassEncoder, binding: DenseLinearBinding): void;
 }
 

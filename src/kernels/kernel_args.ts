@@ -3,6 +3,7 @@
 // shader will touch. Plain checks that throw RangeError naming the op and the fix; no GPU work.
 
 import type { Gpu } from '../runtime/gpu.ts';
+import { bindingBytes, type TensorBuffer } from '../runtime/tensor-binding.ts';
 
 /** The largest 1-D workgroup this device runs. */
 export function maxLinearWorkgroup(gpu: Gpu): number {
@@ -24,17 +25,17 @@ export function checkWorkgroupSize(
   return size;
 }
 
-/** Throws unless every buffer holds at least `elements[name]` 4-byte words. */
+/** Throws unless every buffer (or binding range: its size) holds at least `elements[name]` 4-byte words. */
 export function requireWords(
   op: string,
-  buffers: Readonly<Record<string, GPUBuffer>>,
+  buffers: Readonly<Record<string, TensorBuffer>>,
   elements: Readonly<Record<string, number>>,
 ): void {
   for (const [name, count] of Object.entries(elements)) {
-    const buffer = buffers[name];
-    if (buffer.size < count * 4) {
+    const bytes = bindingBytes(buffers[name]);
+    if (bytes < count * 4) {
       throw new RangeError(
-        `${op}: buffer '${name}' holds ${buffer.size} bytes but needs ${count * 4} (${count} words); ` +
+        `${op}: buffer '${name}' holds ${bytes} bytes but needs ${count * 4} (${count} words); ` +
           'allocate it from the same params',
       );
     }

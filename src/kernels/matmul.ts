@@ -3,6 +3,8 @@
 // The building block of src/kernels/dense.ts; not an op of its own (no reference, no layer uses it
 // directly). bind() checks shapes and buffer sizes and makes the bind group and params buffer once;
 // encodeForward() only records. Adding split-K partials is the caller's job (split_sum).
+// Backward fusions (options): gradientActivation multiplies C by an activation's slope, rowSums
+// also writes the row sums of op(A); neither combines with split-K or bias.
 
 import shaderCode from '../../shaders/matmul.forward.wgsl?raw';
 import { ACTIVATION_CODE, validateActivation, type Activation } from '../ops/activation.ts';
@@ -12,6 +14,7 @@ import { ceilDiv, grid3d, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { requireWords } from './kernel_args.ts';
 
 const OP = 'matmul';
@@ -45,6 +48,10 @@ export interface MatmulKernelOptions {
   tiles?: Partial<MatmulTiles>;
   /** Names the pipeline in errors and GPU debuggers. */
   label?: string;
+  /** C *= act'(y), y = that activation's output [M, N] (bind it as `activationOutput`). */
+  gradientActivation?: Activation;
+  /** Also rowSums[m] = sum over k of op(A)[m, k] (bind a `rowSums` buffer of M floats). */
+  rowSums?: boolean;
 }
 
 /** C[M, N] = op(A)[M, K] op(B)[K, N]; `splits` > 1 cuts K into that many chunks (split-K). */
@@ -61,10 +68,14 @@ export interface MatmulShape {
 
 /** Outputs, then inputs: the shader's binding order. `result` holds splits * M * N floats. */
 export interface MatmulBuffers {
-  result: GPUBuffer;
-  a: GPUBuffer;
-  b: GPUBuffer;
-  bias?: GPUBuffer;
+  result: TensorBuffer;
+  a: TensorBuffer;
+  b: TensorBuffer;
+  bias?: TensorBuffer;
+  /** With gradientActivation: the activation's output y, [M, N]. */
+  activationOutput?: TensorBuffer;
+  /** With rowSums: M floats. */
+  rowSums?: TensorBuffer;
 }
 
 export interface MatmulBinding {
@@ -144,6 +155,8 @@ export class MatmulKernel {
     readonly tiles: MatmulTiles,
     readonly hasBias: boolean,
     readonly activation: Activation,
+    readonly gradientActivation: Activation,
+    readonly rowSums: boolean,
     private readonly layout: GPUBindGroupLayout,
     private readonly pipeline: GPUComputePipeline,
   ) {}
@@ -153,17 +166,25 @@ export class MatmulKernel {
     const activation = options.activation ?? 'none';
     validateActivation(activation);
     const hasBias = options.bias ?? false;
+    const gradientActivation = options.gradientActivation ?? 'none';
+    validateActivation(gradientActivation);
+    const rowSums = options.rowSums ?? false;
     const label = options.label ?? OP;
+    if (gradientActivation !== 'none' && (hasBias || activation !== 'none')) {
+      throw new Error(`${label}: gradientActivation cannot be combined with bias or activation`);
+    }
     const layout = createComputeBindGroupLayout(gpu, label, [
       'storage',
       'read-only-storage',
       'read-only-storage',
       'read-only-storage',
       'uniform',
+      ...(rowSums ? (['storage'] as const) : []),
     ]);
     const pipeline = await createComputePipeline(gpu, {
       label,
       code: shaderCode,
+      entryPoint: rowSums ? 'main_row_sums' : 'main',
       bindGroupLayouts: [layout],
       constants: {
         WG_X: tiles.workgroupX,
@@ -171,9 +192,20 @@ export class MatmulKernel {
         TILE_K: tiles.tileK,
         HAS_BIAS: Number(hasBias),
         ACTIVATION: ACTIVATION_CODE[activation],
+        GRAD_ACTIVATION: ACTIVATION_CODE[gradientActivation],
       },
     });
-    return new MatmulKernel(gpu, label, tiles, hasBias, activation, layout, pipeline);
+    return new MatmulKernel(
+      gpu,
+      label,
+      tiles,
+      hasBias,
+      activation,
+      gradientActivation,
+      rowSums,
+      layout,
+      pipeline,
+    );
   }
 
   /** Rows and columns of C one workgroup computes. */
@@ -192,7 +224,8 @@ export class MatmulKernel {
     const requested = shape.splits ?? 1;
     requirePositiveInteger(this.label, 'splits', requested);
     const { kChunk, splits } = splitK(k, requested, this.tiles.tileK);
-    if (splits > 1 && (this.hasBias || this.activation !== 'none')) {
+    const fused = this.gradientActivation !== 'none' || this.rowSums;
+    if (splits > 1 && (this.hasBias || this.activation !== 'none' || fused)) {
       throw new Error(
         `${this.label}: split-K (splits ${requested}) cannot be combined with bias or activation, ` +
           'because every partial would get them; use splits 1 or apply them after the split sum',
@@ -204,22 +237,26 @@ export class MatmulKernel {
           `${buffers.bias ? '' : 'not '}given; create and bind alike`,
       );
     }
-    const { result, a, b, bias } = buffers;
+    this.checkFusedBuffers(buffers);
+    const { result, a, b, bias, activationOutput, rowSums } = buffers;
     requireWords(this.label, { result, a, b }, { result: splits * m * n, a: m * k, b: k * n });
     if (bias) requireWords(this.label, { bias }, { bias: n });
+    if (activationOutput) requireWords(this.label, { activationOutput }, { activationOutput: m * n });
+    if (rowSums) requireWords(this.label, { rowSums }, { rowSums: m });
     const transposes = {
       transpose_a: Number(shape.transposeA ?? false),
       transpose_b: Number(shape.transposeB ?? false),
     };
     const words = new Uint32Array(matmulUniforms.pack({ m, n, k, k_chunk: kChunk, ...transposes }));
     const params = createBufferWithData(this.gpu, `${this.label} params`, words, GPUBufferUsage.UNIFORM);
-    // The shader reads `bias` only when HAS_BIAS; any storage buffer satisfies the layout otherwise.
+    // Binding 3 is read only with HAS_BIAS or GRAD_ACTIVATION; any storage buffer satisfies it otherwise.
     const bindGroup = bindBuffers(this.gpu, this.label, this.layout, [
       buffers.result,
       buffers.a,
       buffers.b,
-      buffers.bias ?? buffers.a,
+      buffers.bias ?? buffers.activationOutput ?? buffers.a,
       params,
+      ...(rowSums ? [rowSums] : []),
     ]);
     const grid = grid3d(
       [n, m, splits],
@@ -227,6 +264,20 @@ export class MatmulKernel {
       this.gpu.limits.maxComputeWorkgroupsPerDimension,
     );
     return { bindGroup, grid, splits, destroy: () => params.destroy() };
+  }
+
+  /** Throws unless activationOutput and rowSums are given exactly when the pipeline uses them. */
+  private checkFusedBuffers(buffers: MatmulBuffers): void {
+    const wantsOutput = this.gradientActivation !== 'none';
+    if (
+      wantsOutput !== (buffers.activationOutput !== undefined) ||
+      this.rowSums !== (buffers.rowSums !== undefined)
+    ) {
+      throw new Error(
+        `${this.label}: give activationOutput exactly with gradientActivation (${this.gradientActivation}) ` +
+          `and rowSums exactly with rowSums (${this.rowSums}); create and bind alike`,
+      );
+    }
   }
 
   /** Records the dispatch; no allocation, no submit. */

@@ -2,16 +2,20 @@
 // pipelines are prepared once in create(); bind() makes the params buffer and the bind groups once
 // per buffer set; encode*() only record into a compute pass. The forward writes argmax as u32 flat
 // indices into the whole input (ties: first maximum in row-major window order; NaN wins), and the
-// backward gathers by it, so no atomics and a fixed summation order. Not a scheduler.
+// backward gathers by it, so no atomics and a fixed summation order. Options may fuse the
+// backward of the activation that produced the pool's input into the backward pass (one dispatch
+// instead of two). Not a scheduler.
 
 import backwardCode from '../../shaders/max_pool2d.backward_input.wgsl?raw';
 import forwardCode from '../../shaders/max_pool2d.forward.wgsl?raw';
 import { pool2dOutputSize, validateMaxPool2d, type Pool2dParams } from '../ops/max_pool2d.ts';
+import { ACTIVATION_CODE, validateActivation, type Activation } from '../ops/activation.ts';
 import { createBufferWithData } from '../runtime/buffers.ts';
 import { linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 
 /** Must match `struct MaxPool2dParams` in both shaders (a test compares them). */
@@ -46,11 +50,11 @@ export function packMaxPool2dParams(p: Pool2dParams): ArrayBuffer {
  * f32, dOut f32; the backward reads `argmax` too). Each needs STORAGE usage.
  */
 export interface MaxPool2dBuffers {
-  out: GPUBuffer;
-  argmax: GPUBuffer;
-  input: GPUBuffer;
-  dInput?: GPUBuffer;
-  dOut?: GPUBuffer;
+  out: TensorBuffer;
+  argmax: TensorBuffer;
+  input: TensorBuffer;
+  dInput?: TensorBuffer;
+  dOut?: TensorBuffer;
 }
 
 /** Bind groups plus their shared params buffer; whoever calls bind() destroys it. */
@@ -65,6 +69,12 @@ export interface MaxPool2dBinding {
 
 export interface MaxPool2dKernelOptions {
   workgroupSize?: number;
+  /**
+   * The activation whose output is the pool's input. The backward then writes
+   * dInput * act'(input), i.e. d loss / d pre-activation of the previous layer, so that layer
+   * needs no activation backward pass. Default 'none' (plain dInput).
+   */
+  inputActivation?: Activation;
 }
 
 const OP = 'max_pool2d';
@@ -73,6 +83,7 @@ export class MaxPool2dKernel {
   private constructor(
     private readonly gpu: Gpu,
     readonly workgroupSize: number,
+    readonly inputActivation: Activation,
     private readonly forwardLayout: GPUBindGroupLayout,
     private readonly forwardPipeline: GPUComputePipeline,
     private readonly backwardLayout: GPUBindGroupLayout,
@@ -81,6 +92,8 @@ export class MaxPool2dKernel {
 
   static async create(gpu: Gpu, options: MaxPool2dKernelOptions = {}): Promise<MaxPool2dKernel> {
     const workgroupSize = checkWorkgroupSize(gpu, OP, options.workgroupSize);
+    const inputActivation = options.inputActivation ?? 'none';
+    validateActivation(inputActivation);
     const constants = { WORKGROUP_SIZE: workgroupSize };
     const forwardLayout = createComputeBindGroupLayout(gpu, `${OP}.forward`, [
       'storage',
@@ -90,6 +103,7 @@ export class MaxPool2dKernel {
     ]);
     const backwardLayout = createComputeBindGroupLayout(gpu, `${OP}.backward_input`, [
       'storage',
+      'read-only-storage',
       'read-only-storage',
       'read-only-storage',
       'uniform',
@@ -105,12 +119,13 @@ export class MaxPool2dKernel {
         label: `${OP}.backward_input`,
         code: backwardCode,
         bindGroupLayouts: [backwardLayout],
-        constants,
+        constants: { ...constants, ACTIVATION: ACTIVATION_CODE[inputActivation] },
       }),
     ]);
     return new MaxPool2dKernel(
       gpu,
       workgroupSize,
+      inputActivation,
       forwardLayout,
       forwardPipeline,
       backwardLayout,
@@ -142,6 +157,7 @@ export class MaxPool2dKernel {
               dInput,
               dOut,
               argmax,
+              input,
               paramsBuffer,
             ])
           : undefined,

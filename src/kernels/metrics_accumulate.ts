@@ -9,6 +9,7 @@ import shaderCode from '../../shaders/metrics_accumulate.forward.wgsl?raw';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 
 const OP = 'metrics_accumulate';
@@ -48,12 +49,12 @@ export function parseMetricsTotals(bytes: ArrayBuffer, slots: number): MetricsTo
 /** Outputs, then inputs (the shader's binding order). Each needs STORAGE usage. */
 export interface MetricsAccumulateBuffers {
   /** metricsTotalsBytes(slots) bytes, zeroed before the first batch. */
-  totals: GPUBuffer;
+  totals: TensorBuffer;
   /** u32 [classes * classes], zeroed; omit to skip the confusion matrix. */
-  confusion?: GPUBuffer;
-  lossPerRow: GPUBuffer;
-  logits: GPUBuffer;
-  labels: GPUBuffer;
+  confusion?: TensorBuffer;
+  lossPerRow: TensorBuffer;
+  logits: TensorBuffer;
+  labels: TensorBuffer;
 }
 
 export interface MetricsAccumulateBinding {

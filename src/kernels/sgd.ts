@@ -13,6 +13,7 @@ import { linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 
 /** Must match `struct SgdParams` in the shader (a test compares the two). */
@@ -25,10 +26,10 @@ export const sgdUniforms = defineUniformLayout({
 
 /** Outputs (updated in place), then inputs: the shader's binding order. Each needs STORAGE usage. */
 export interface SgdBuffers {
-  parameters: GPUBuffer;
+  parameters: TensorBuffer;
   /** Zeros before the first step. */
-  velocity: GPUBuffer;
-  grads: GPUBuffer;
+  velocity: TensorBuffer;
+  grads: TensorBuffer;
 }
 
 /** A bind group plus its params uniform; whoever calls bind() destroys it. */

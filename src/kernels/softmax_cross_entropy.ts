@@ -11,6 +11,7 @@ import { linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 
 const OP = 'softmax_cross_entropy';
@@ -23,12 +24,12 @@ export const softmaxCrossEntropyUniforms = defineUniformLayout({ batch: 'u32', c
  * class indices; one outside [0, classes) makes that row's loss NaN), the rest f32.
  */
 export interface SoftmaxCrossEntropyBuffers {
-  lossPerRow: GPUBuffer;
-  probs: GPUBuffer;
-  correct: GPUBuffer;
-  dLogits: GPUBuffer;
-  logits: GPUBuffer;
-  labels: GPUBuffer;
+  lossPerRow: TensorBuffer;
+  probs: TensorBuffer;
+  correct: TensorBuffer;
+  dLogits: TensorBuffer;
+  logits: TensorBuffer;
+  labels: TensorBuffer;
 }
 
 /** A bind group plus its params buffer; whoever calls bind() destroys it. */

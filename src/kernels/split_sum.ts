@@ -9,6 +9,7 @@ import { linearGrid, type WorkgroupGrid } from '../runtime/dispatch.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { bindBuffers, createComputeBindGroupLayout, createComputePipeline } from '../runtime/pipeline.ts';
 import { defineUniformLayout } from '../runtime/uniforms.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { checkWorkgroupSize, requireWords } from './kernel_args.ts';
 
 /** Must match `struct SplitSumParams` in the shader (a unit test compares the two). */
@@ -22,8 +23,8 @@ export interface SplitSumParams {
 
 /** Output first, then input (the shader's binding order). Both need STORAGE usage. */
 export interface SplitSumBuffers {
-  out: GPUBuffer;
-  parts: GPUBuffer;
+  out: TensorBuffer;
+  parts: TensorBuffer;
 }
 
 /** A bind group plus its params buffer; whoever calls bind() destroys it. */

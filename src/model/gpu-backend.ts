@@ -3,11 +3,11 @@
 // on the GPU as bytes and gather_batch builds each batch; train() records all its steps into one
 // command encoder and submits once, with no readback; loss and accuracy accumulate on the GPU and
 // come back in takeMetrics(); evaluate() runs on the GPU and reads back once.
-// Per step: one compute pass (gather, forward, metrics, backward), the gradient copies into the
-// flat buffer, one pass with the single optimizer dispatch, the parameter copies back (see
-// gpu-plan.ts for why copies). Adam's step t changes every step, but writeBuffer lands once per
-// submit: each step's Adam uniform is staged in a slot buffer written once per train() and copied
-// into the kernel's uniform between passes, so many Adam steps still share one submit.
+// Per step: one compute pass (gather, forward, metrics, backward, the single optimizer dispatch);
+// layers bind ranges of the flat parameter and gradient buffers, so nothing is copied (gpu-plan.ts).
+// Adam's step t changes every step, but writeBuffer lands once per submit: each step's Adam
+// uniform is staged in a slot buffer written once per train() and copied into the kernel's uniform
+// just before the step's pass, so many Adam steps still share one submit.
 
 import type { Dataset, SplitName } from '../data/dataset.ts';
 import { packAdamParams, type AdamBinding } from '../kernels/adam.ts';
@@ -199,22 +199,20 @@ export class GpuBackend implements Backend {
     kind: OptimizerSettings['kind'],
     stepInSubmit: number,
   ): void {
-    const pass = encoder.beginComputePass({ label: `step ${batchIndex}: forward + backward` });
+    if (kind === 'adam') {
+      // Outside the pass (copies cannot be recorded in one); only the update dispatch reads it.
+      const offset = stepInSubmit * ADAM_UNIFORM_BYTES;
+      encoder.copyBufferToBuffer(this.adamSteps, offset, this.adam.paramsBuffer, 0, ADAM_UNIFORM_BYTES);
+    }
+    const pass = encoder.beginComputePass({ label: `step ${batchIndex}: forward, backward, ${kind}` });
     data.encodeTrainBatch(pass, batchIndex);
     this.plan.encodeForward(pass);
     this.trainMetrics.encode(pass);
     this.plan.encodeBackward(pass);
+    // Dispatches in one pass run in order: the update sees every gradient of this step.
+    if (kind === 'adam') this.kernels.adam.encodeUpdate(pass, this.adam);
+    else this.kernels.sgd.encodeUpdate(pass, this.sgd);
     pass.end();
-    this.plan.encodeGradientsToFlat(encoder);
-    if (kind === 'adam') {
-      const offset = stepInSubmit * ADAM_UNIFORM_BYTES;
-      encoder.copyBufferToBuffer(this.adamSteps, offset, this.adam.paramsBuffer, 0, ADAM_UNIFORM_BYTES);
-    }
-    const update = encoder.beginComputePass({ label: `step ${batchIndex}: ${kind}` });
-    if (kind === 'adam') this.kernels.adam.encodeUpdate(update, this.adam);
-    else this.kernels.sgd.encodeUpdate(update, this.sgd);
-    update.end();
-    this.plan.encodeParametersFromFlat(encoder);
   }
 
   async takeMetrics(): Promise<StepMetrics> {

@@ -17,15 +17,16 @@ import { SgdKernel } from '../kernels/sgd.ts';
 import { SoftmaxCrossEntropyKernel } from '../kernels/softmax_cross_entropy.ts';
 import type { Activation } from '../ops/activation.ts';
 import type { Gpu } from '../runtime/gpu.ts';
-import type { NetworkDescription } from './shapes.ts';
+import type { LayerDescription, NetworkDescription } from './shapes.ts';
 
 export interface NetworkKernels {
   conv: ReadonlyMap<Activation, Conv2dKernel>;
-  /** fc layers by activation; classify uses the 'none' entry. */
-  dense: ReadonlyMap<Activation, DenseKernel>;
+  /** fc and classify (activation 'none') layers, by denseKernelKey(activation, fused activation). */
+  dense: ReadonlyMap<string, DenseKernel>;
   /** Backward of the activations of conv and fc layers (not 'none': that is the identity). */
   activation: ReadonlyMap<Activation, ActivationKernel>;
-  maxPool: MaxPool2dKernel | null;
+  /** Max pools by the activation they fuse into their backward (fusedActivation); 'none': plain. */
+  maxPool: ReadonlyMap<Activation, MaxPool2dKernel>;
   avgPool: AvgPool2dKernel | null;
   softmaxCrossEntropy: SoftmaxCrossEntropyKernel;
   gather: GatherBatchKernel;
@@ -51,6 +52,22 @@ export interface KernelTuning {
   splitK?: boolean;
 }
 
+/**
+ * The activation whose backward `layer` performs for the layer before it, or 'none'. A max pool,
+ * fc or classify after a conv or fc with an activation applies that activation's slope in its own
+ * input-gradient pass (its input is the activation's output), so the previous layer skips its
+ * activation pass.
+ */
+export function fusedActivation(layer: LayerDescription, previous: LayerDescription | undefined): Activation {
+  if (!previous || (layer.kind === 'pool' && layer.mode !== 'max') || layer.kind === 'conv') return 'none';
+  return previous.kind === 'conv' || previous.kind === 'fc' ? previous.activation : 'none';
+}
+
+/** Key of NetworkKernels.dense. */
+export function denseKernelKey(activation: Activation, inputActivation: Activation): string {
+  return `${activation}/${inputActivation}`;
+}
+
 /** Compiles what `description` uses, in parallel. */
 export async function createNetworkKernels(
   gpu: Gpu,
@@ -58,36 +75,47 @@ export async function createNetworkKernels(
   tuning: KernelTuning = {},
 ): Promise<NetworkKernels> {
   const convActivations = new Set<Activation>();
-  const denseActivations = new Set<Activation>();
-  let maxPool = false;
+  const denseKinds = new Map<string, [Activation, Activation]>();
+  const maxPoolActivations = new Set<Activation>();
+  const backwardActivations = new Set<Activation>();
   let avgPool = false;
-  for (const layer of description.layers) {
+  description.layers.forEach((layer, i) => {
+    const next = description.layers[i + 1];
+    const fused = fusedActivation(layer, description.layers[i - 1]);
     if (layer.kind === 'conv') convActivations.add(layer.activation);
-    else if (layer.kind === 'fc') denseActivations.add(layer.activation);
-    else if (layer.kind === 'classify') denseActivations.add('none');
-    else if (layer.mode === 'max') maxPool = true;
+    else if (layer.kind !== 'pool') {
+      const own = layer.kind === 'fc' ? layer.activation : 'none';
+      denseKinds.set(denseKernelKey(own, fused), [own, fused]);
+    } else if (layer.mode === 'max') maxPoolActivations.add(fused);
     else avgPool = true;
-  }
-  const backwardActivations = [...convActivations, ...denseActivations].filter((a) => a !== 'none');
+    const own = layer.kind === 'conv' || layer.kind === 'fc' ? layer.activation : 'none';
+    if (own !== 'none' && !(next && fusedActivation(next, layer) !== 'none')) backwardActivations.add(own);
+  });
 
   const splitK = tuning.splitK ?? true;
   const convOptions = { ...tuning.convTiles, ...(splitK ? {} : { maxSplits: 1 }) };
   const conv = createConvKernels(gpu, [...convActivations], convOptions);
   const dense = Promise.all(
-    [...denseActivations].map(
-      async (a) => [a, await DenseKernel.create(gpu, { activation: a, tiles: tuning.denseTiles })] as const,
-    ),
+    [...denseKinds].map(async ([key, [activation, inputActivation]]) => {
+      const options = { activation, inputActivation, tiles: tuning.denseTiles };
+      return [key, await DenseKernel.create(gpu, options)] as const;
+    }),
   );
   const activation = Promise.all(
-    [...new Set(backwardActivations)].map(
+    [...backwardActivations].map(
       async (a) => [a, await ActivationKernel.create(gpu, { activation: a })] as const,
     ),
   );
-  const [convMap, denseList, activationList, ...rest] = await Promise.all([
+  const maxPool = Promise.all(
+    [...maxPoolActivations].map(
+      async (a) => [a, await MaxPool2dKernel.create(gpu, { inputActivation: a })] as const,
+    ),
+  );
+  const [convMap, denseList, activationList, maxPoolList, ...rest] = await Promise.all([
     conv,
     dense,
     activation,
-    maxPool ? MaxPool2dKernel.create(gpu) : null,
+    maxPool,
     avgPool ? AvgPool2dKernel.create(gpu) : null,
     SoftmaxCrossEntropyKernel.create(gpu),
     GatherBatchKernel.create(gpu),
@@ -95,12 +123,12 @@ export async function createNetworkKernels(
     SgdKernel.create(gpu),
     AdamKernel.create(gpu),
   ]);
-  const [maxPoolKernel, avgPoolKernel, softmaxCrossEntropy, gather, metrics, sgd, adam] = rest;
+  const [avgPoolKernel, softmaxCrossEntropy, gather, metrics, sgd, adam] = rest;
   return {
     conv: convMap,
     dense: new Map(denseList),
     activation: new Map(activationList),
-    maxPool: maxPoolKernel,
+    maxPool: new Map(maxPoolList),
     avgPool: avgPoolKernel,
     softmaxCrossEntropy,
     gather,

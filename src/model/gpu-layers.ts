@@ -1,22 +1,19 @@
-// One layer of the GPU training backend at one batch size: its tensors (output, gradients, the
-// weight and bias it reads) and its kernel bindings, all made once at creation, and the recording
-// of its forward and backward dispatches. The network (gpu-plan.ts) chains layers, owns the flat
-// parameter and gradient buffers, and copies between them and the per-layer ones.
+// One layer of the GPU training backend at one batch size: its tensors (output, gradients) and its
+// kernel bindings, all made once at creation, and the recording of its forward and backward
+// dispatches. The network (gpu-plan.ts) chains layers and owns the flat parameter and gradient
+// buffers; a layer binds its weight, bias and their gradients as ranges of those (no copies).
 // Not a scheduler: nothing here opens passes or submits.
 
 import type { ActivationBinding } from '../kernels/activation.ts';
 import type { AvgPool2dBinding } from '../kernels/avg_pool2d.ts';
 import type { Conv2dBackwardBinding, Conv2dForwardBinding } from '../kernels/conv2d.ts';
-import type {
-  DenseBackwardWeightBinding,
-  DenseForwardBinding,
-  DenseGemmBinding,
-  DenseLinearBinding,
-} from '../kernels/dense.ts';
+import type { DenseBackwardWeightBinding, DenseForwardBinding, DenseGemmBinding } from '../kernels/dense.ts';
 import type { MaxPool2dBinding } from '../kernels/max_pool2d.ts';
 import type { SoftmaxCrossEntropyBinding } from '../kernels/softmax_cross_entropy.ts';
+import type { Activation } from '../ops/activation.ts';
 import type { Gpu } from '../runtime/gpu.ts';
-import type { NetworkKernels } from './gpu-kernels.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
+import { denseKernelKey, type NetworkKernels } from './gpu-kernels.ts';
 import { shapeElements, type LayerDescription } from './shapes.ts';
 
 /** The buffers one layer is chained with. */
@@ -27,6 +24,19 @@ export interface LayerInputs {
   /** Whether a later layer will write d loss / d output (so this layer must allocate it). */
   needsOutputGradient: boolean;
   labels: GPUBuffer;
+  /** max pool, fc, classify: the previous layer's activation, applied in this layer's backward. */
+  fusedActivation: Activation;
+  /** conv, fc: the next layer applies this layer's activation backward (so dOutput is d pre-act). */
+  activationFusedByNext: boolean;
+  /** conv, fc, classify: where the layer's weight, bias and their gradients live (flat-buffer ranges). */
+  parameters?: LayerParameterBindings;
+}
+
+export interface LayerParameterBindings {
+  weight: TensorBuffer;
+  bias: TensorBuffer;
+  dWeight: TensorBuffer;
+  dBias: TensorBuffer;
 }
 
 export interface GpuLayer {
@@ -35,11 +45,6 @@ export interface GpuLayer {
   readonly output: GPUBuffer;
   /** d loss / d output, written by the next layer (null when nobody needs it). */
   readonly dOutput: GPUBuffer | null;
-  /** conv, fc, classify only. */
-  readonly weight: GPUBuffer | null;
-  readonly bias: GPUBuffer | null;
-  readonly dWeight: GPUBuffer | null;
-  readonly dBias: GPUBuffer | null;
   /** classify only: per-row loss (what metrics_accumulate reads). */
   readonly lossPerRow: GPUBuffer | null;
   encodeForward(pass: GPUComputePassEncoder): void;
@@ -49,7 +54,6 @@ export interface GpuLayer {
 
 // Functions, not constants: in Node, GPUBufferUsage exists only once a device has been created.
 const tensorUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
-const parameterUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 /** Buffers and bindings made for one layer, destroyed together. */
 class Owned {
@@ -107,7 +111,7 @@ function poolLayer(k: NetworkKernels, d: PoolDescription, chain: LayerInputs, ow
   let encodeForward: (pass: GPUComputePassEncoder) => void;
   let encodeBackward: (pass: GPUComputePassEncoder) => void;
   if (d.mode === 'max') {
-    const kernel = required(k.maxPool, 'max_pool2d');
+    const kernel = required(k.maxPool.get(chain.fusedActivation), `max_pool2d (${chain.fusedActivation})`);
     const argmax = owned.buffer('argmax', outputs, GPUBufferUsage.STORAGE);
     const binding: MaxPool2dBinding = owned.keep(
       kernel.bind({ out: output, argmax, input: chain.input, ...backward }, d.pool2d),
@@ -126,10 +130,6 @@ function poolLayer(k: NetworkKernels, d: PoolDescription, chain: LayerInputs, ow
     description: d,
     output,
     dOutput,
-    weight: null,
-    bias: null,
-    dWeight: null,
-    dBias: null,
     lossPerRow: null,
     encodeForward,
     encodeBackward,
@@ -147,14 +147,14 @@ function parameterLayer(
   const batch = d.kind === 'conv' ? d.conv2d.batch : d.dense.batch;
   const outputs = batch * shapeElements(d.outputShape);
   const output = owned.buffer('output', outputs);
-  const weight = owned.buffer('weight', d.weights, parameterUsage());
-  const bias = owned.buffer('bias', d.biases, parameterUsage());
-  const dWeight = owned.buffer('dWeight', d.weights);
-  const dBias = owned.buffer('dBias', d.biases);
+  if (!chain.parameters)
+    throw new Error(`layer ${d.index + 1}: a layer with parameters needs their bindings`);
+  const { weight, bias, dWeight, dBias } = chain.parameters;
   const dOutput =
     chain.needsOutputGradient || d.kind === 'classify' ? owned.buffer('dOutput', outputs) : null;
-  const activation = d.kind === 'classify' ? 'none' : d.activation;
-  // d loss / d pre-activation: the activation's backward writes it; with 'none' it is dOutput itself.
+  // The activation whose backward this layer runs: none for classify, or when the next layer fuses it.
+  const activation = d.kind === 'classify' || chain.activationFusedByNext ? 'none' : d.activation;
+  // d loss / d pre-activation: the activation's backward writes it; otherwise it is dOutput itself.
   const dPre = activation === 'none' ? dOutput : owned.buffer('dPreActivation', outputs);
   if (!dPre || !dOutput) throw new Error(`layer ${d.index + 1}: a layer with parameters needs dOutput`);
   let activationBackward: ((pass: GPUComputePassEncoder) => void) | null = null;
@@ -167,15 +167,11 @@ function parameterLayer(
   }
   const tensors = { input: chain.input, dInput: chain.dInput, output, weight, bias, dWeight, dBias, dPre };
   const passes =
-    d.kind === 'conv' ? convPasses(k, d, tensors, owned) : densePasses(k, d, tensors, chain.labels, owned);
+    d.kind === 'conv' ? convPasses(k, d, tensors, owned) : densePasses(k, d, tensors, chain, owned);
   return {
     description: d,
     output,
     dOutput: d.kind === 'classify' ? null : dOutput,
-    weight,
-    bias,
-    dWeight,
-    dBias,
     lossPerRow: passes.lossPerRow,
     encodeForward: passes.forward,
     encodeBackward: (pass) => {
@@ -190,10 +186,10 @@ interface ParameterTensors {
   input: GPUBuffer;
   dInput: GPUBuffer | null;
   output: GPUBuffer;
-  weight: GPUBuffer;
-  bias: GPUBuffer;
-  dWeight: GPUBuffer;
-  dBias: GPUBuffer;
+  weight: TensorBuffer;
+  bias: TensorBuffer;
+  dWeight: TensorBuffer;
+  dBias: TensorBuffer;
   dPre: GPUBuffer;
 }
 
@@ -240,11 +236,13 @@ function densePasses(
   k: NetworkKernels,
   d: Extract<LayerDescription, { kind: 'fc' | 'classify' }>,
   t: ParameterTensors,
-  labels: GPUBuffer,
+  chain: LayerInputs,
   owned: Owned,
 ): Passes {
   const activation = d.kind === 'fc' ? d.activation : 'none';
-  const kernel = required(k.dense.get(activation), `dense ${activation}`);
+  const key = denseKernelKey(activation, chain.fusedActivation);
+  const kernel = required(k.dense.get(key), `dense ${key}`);
+  const labels = chain.labels;
   const p = d.dense;
   const forward: DenseForwardBinding = owned.keep(
     kernel.bindForward(
@@ -254,13 +252,25 @@ function densePasses(
     ),
   );
   const backwardInput: DenseGemmBinding | null = t.dInput
-    ? owned.keep(kernel.bindBackwardInput({ dInput: t.dInput, dOut: t.dPre, weight: t.weight }, p))
+    ? owned.keep(
+        kernel.bindBackwardInput(
+          {
+            dInput: t.dInput,
+            dOut: t.dPre,
+            weight: t.weight,
+            ...(kernel.inputActivation !== 'none' ? { input: t.input } : {}),
+          },
+          p,
+        ),
+      )
     : null;
+  // dBias with dWeight: the bias gradient rides on the weight-gradient GEMM (no pass of its own).
   const backwardWeight: DenseBackwardWeightBinding = owned.keep(
-    kernel.bindBackwardWeight({ dWeight: t.dWeight, dOut: t.dPre, input: t.input }, p, k.denseSplits),
-  );
-  const backwardBias: DenseLinearBinding = owned.keep(
-    kernel.bindBackwardBias({ dBias: t.dBias, dOut: t.dPre }, p),
+    kernel.bindBackwardWeight(
+      { dWeight: t.dWeight, dOut: t.dPre, input: t.input, dBias: t.dBias },
+      p,
+      k.denseSplits,
+    ),
   );
   let loss: ((pass: GPUComputePassEncoder) => void) | null = null;
   let lossPerRow: GPUBuffer | null = null;
@@ -286,7 +296,6 @@ function densePasses(
     backward: (pass) => {
       if (backwardInput) kernel.encodeBackwardInput(pass, backwardInput);
       kernel.encodeBackwardWeight(pass, backwardWeight);
-      kernel.encodeBackwardBias(pass, backwardBias);
     },
     lossPerRow,
   };

@@ -1,26 +1,20 @@
 // The GPU network at one batch size: the batch's image and label buffers (written by gather_batch),
 // every layer (gpu-layers.ts), the flat parameter and gradient buffers in the layout of layout.ts,
 // and the optimizer-state buffers in the same layout, all made once. Records forward, backward and
-// the copies that connect the per-layer tensors with the flat buffers.
+// forward and backward.
 //
-// Why copies: the kernels bind whole GPUBuffers, so a layer cannot yet read its weight as a
-// 256-byte-aligned sub-range of the flat buffer. Each step therefore copies every dWeight/dBias
-// into the flat gradient buffer before the one optimizer dispatch, and the updated flat
-// parameters back into the per-layer buffers after it (copyBufferToBuffer: no dispatch, no
-// allocation). When the kernels accept GPUBufferBinding, these copies disappear and the layers
-// bind slices of `parameters` and `gradients` directly (the offsets are already aligned).
+// No copies: every layer binds its weight and bias as ranges of `parameters`, and writes its
+// dWeight and dBias into ranges of `gradients`, at the 256-byte-aligned offsets of layout.ts; the
+// one optimizer dispatch then updates the flat buffers in place. No dispatch binds one of these
+// buffers both writable and read-only: the forward and input-gradient passes only read
+// `parameters`, the weight and bias gradient passes only write `gradients` (disjoint ranges).
 
 import type { Gpu } from '../runtime/gpu.ts';
-import type { NetworkKernels } from './gpu-kernels.ts';
+import { fusedActivation, type NetworkKernels } from './gpu-kernels.ts';
 import { createGpuLayer, type GpuLayer } from './gpu-layers.ts';
 import { parameterLayout, type ParameterLayout, type TensorSlice } from './layout.ts';
+import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { shapeElements, type NetworkDescription } from './shapes.ts';
-
-/** A per-layer tensor and where it lives in the flat layout. */
-interface FlatLink {
-  buffer: GPUBuffer;
-  slice: TensorSlice;
-}
 
 export class GpuNetworkPlan {
   readonly layout: ParameterLayout;
@@ -35,8 +29,6 @@ export class GpuNetworkPlan {
   /** Optimizer state: SGD velocity or Adam's m (first), Adam's v (second). */
   readonly optimizerSlots: readonly [GPUBuffer, GPUBuffer];
   readonly layers: readonly GpuLayer[];
-  private readonly weightLinks: FlatLink[] = [];
-  private readonly gradientLinks: FlatLink[] = [];
   private readonly flatBuffers: GPUBuffer[];
 
   constructor(
@@ -92,24 +84,25 @@ export class GpuNetworkPlan {
       // A layer's input gradient is needed only if some earlier layer has parameters.
       const dInput = seenParameters && previous ? previous.dOutput : null;
       seenParameters ||= d.params > 0;
+      const slice = slices.get(d.index);
+      const next = this.description.layers[d.index + 1];
       const layer = createGpuLayer(this.gpu, kernels, d, {
         input: previous?.output ?? this.images,
         dInput,
         needsOutputGradient: seenParameters && d.index < last,
         labels: this.labels,
+        fusedActivation: fusedActivation(d, this.description.layers[d.index - 1]),
+        activationFusedByNext: next !== undefined && fusedActivation(next, d) !== 'none',
+        ...(slice && {
+          parameters: {
+            weight: range(this.parameters, slice.weight),
+            bias: range(this.parameters, slice.bias),
+            dWeight: range(this.gradients, slice.weight),
+            dBias: range(this.gradients, slice.bias),
+          },
+        }),
       });
       layers.push(layer);
-      const slice = slices.get(d.index);
-      if (slice && layer.weight && layer.bias && layer.dWeight && layer.dBias) {
-        this.weightLinks.push(
-          { buffer: layer.weight, slice: slice.weight },
-          { buffer: layer.bias, slice: slice.bias },
-        );
-        this.gradientLinks.push(
-          { buffer: layer.dWeight, slice: slice.weight },
-          { buffer: layer.dBias, slice: slice.bias },
-        );
-      }
     }
   }
 
@@ -128,26 +121,9 @@ export class GpuNetworkPlan {
     for (let i = this.layers.length - 1; i >= 0; i--) this.layers[i].encodeBackward(pass);
   }
 
-  /** Copies every layer's dWeight and dBias into `gradients` (outside any pass). */
-  encodeGradientsToFlat(encoder: GPUCommandEncoder): void {
-    for (const { buffer, slice } of this.gradientLinks) {
-      encoder.copyBufferToBuffer(buffer, 0, this.gradients, 4 * slice.offset, 4 * slice.length);
-    }
-  }
-
-  /** Copies the updated flat `parameters` into every layer's weight and bias (outside any pass). */
-  encodeParametersFromFlat(encoder: GPUCommandEncoder): void {
-    for (const { buffer, slice } of this.weightLinks) {
-      encoder.copyBufferToBuffer(this.parameters, 4 * slice.offset, buffer, 0, 4 * slice.length);
-    }
-  }
-
-  /** Writes all parameters (flat layout) for the next submit: the flat buffer and every layer's copy. */
+  /** Writes all parameters (flat layout) for the next submit. */
   writeParameters(flat: Float32Array): void {
-    const queue = this.gpu.device.queue;
-    writeFloats(queue, this.parameters, flat, 0, flat.length);
-    for (const { buffer, slice } of this.weightLinks)
-      writeFloats(queue, buffer, flat, slice.offset, slice.length);
+    writeFloats(this.gpu.device.queue, this.parameters, flat, 0, flat.length);
   }
 
   destroy(): void {
@@ -165,4 +141,9 @@ export function writeFloats(
   length: number,
 ): void {
   queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset + 4 * start, 4 * length);
+}
+
+/** One tensor of the flat layout as a binding range (offsets are 256-byte aligned by layout.ts). */
+function range(buffer: GPUBuffer, slice: TensorSlice): TensorBuffer {
+  return { buffer, offset: 4 * slice.offset, size: 4 * slice.length };
 }

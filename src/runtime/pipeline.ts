@@ -4,6 +4,7 @@
 
 import type { Gpu } from './gpu.ts';
 import { compileShader } from './shader.ts';
+import { bindingResource, type TensorBuffer } from './tensor-binding.ts';
 import { withValidation } from './validation.ts';
 
 /** 'storage' is read_write (outputs); inputs are 'read-only-storage'; params are 'uniform'. */
@@ -24,17 +25,24 @@ export function createComputeBindGroupLayout(
   });
 }
 
-/** Binds whole buffers to bindings 0..n-1 of `layout`, in the order given. */
+/**
+ * Binds buffers, or ranges of buffers, to bindings 0..n-1 of `layout`, in the order given. A range's
+ * offset must be a multiple of minStorageBufferOffsetAlignment (checked here, with a clear error).
+ */
 export function bindBuffers(
   gpu: Gpu,
   label: string,
   layout: GPUBindGroupLayout,
-  buffers: readonly GPUBuffer[],
+  buffers: readonly TensorBuffer[],
 ): GPUBindGroup {
+  const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   return gpu.createBindGroup({
     label,
     layout,
-    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    entries: buffers.map((tensor, binding) => ({
+      binding,
+      resource: bindingResource(tensor, alignment, label, binding),
+    })),
   });
 }
 

@@ -3,13 +3,16 @@
 // inputs; batch 1/3/5/64/130, features that are not multiples of 4, one shape needing several
 // workgroups along every dispatched dimension, two tile configurations, and run-to-run bit
 // identity. Outputs start as NaN with a sentinel tail, so unwritten or overrun elements fail.
+// Fused variants: every backward_weight also runs bound with dBias (the bias gradient from the
+// GEMM's row sums without split-K, its own pass with), and some cases build the kernel with an
+// inputActivation, whose backward_input must equal the reference dInput times that slope.
 
 import { DenseKernel } from '../../src/kernels/dense.ts';
 import type { MatmulTiles } from '../../src/kernels/matmul.ts';
 import type { Activation } from '../../src/ops/activation.ts';
 import { denseShapes, type DenseParams } from '../../src/ops/dense.ts';
 import { numel } from '../../src/ops/types.ts';
-import { activationForward } from '../../src/reference/activation.ts';
+import { activationBackward, activationForward } from '../../src/reference/activation.ts';
 import {
   denseBackwardBias,
   denseBackwardInput,
@@ -23,6 +26,8 @@ import { combine, output, readFloats, sameBits, submitPass, upload } from './ten
 
 interface DenseCase extends DenseParams {
   activation: Activation;
+  /** The activation fused into backward_input (its slope from the input values). */
+  inputActivation: Activation;
   tiles: MatmulTiles;
   /** forward and backward_weight run once per entry; undefined = the kernel's own choice. */
   forwardSplits: (number | undefined)[];
@@ -46,25 +51,27 @@ type CaseRow = [
   tiles: MatmulTiles,
   forwardSplits: Splits,
   weightSplits: Splits,
+  inputActivation?: Activation,
 ];
 
 const ROWS: readonly CaseRow[] = [
   [1, 785, 10, 'relu', DEFAULT_TILES, [1, ANY], [1]],
-  [130, 150, 70, 'relu', DEFAULT_TILES, [1, 2], [1, 3]],
+  [130, 150, 70, 'relu', DEFAULT_TILES, [1, 2], [1, 3], 'relu'],
   [64, 120, 84, 'relu', DEFAULT_TILES, [ANY], [4, ANY]],
-  [3, 30, 10, 'sigmoid', SMALL_TILES, [ANY], [1]],
-  [5, 84, 3, 'tanh', SMALL_TILES, [1, 3], [1]],
-  [64, 120, 84, 'none', SMALL_TILES, [1], [1, 8]],
+  [3, 30, 10, 'sigmoid', SMALL_TILES, [ANY], [1], 'tanh'],
+  [5, 84, 3, 'tanh', SMALL_TILES, [1, 3], [1], 'sigmoid'],
+  [64, 120, 84, 'none', SMALL_TILES, [1], [1, 8], 'relu'],
   [3, 3, 120, 'sigmoid', SMALL_TILES, [1], [1]],
   [130, 150, 70, 'tanh', SMALL_TILES, [ANY], [3, ANY]],
 ];
 
 const CASES: readonly DenseCase[] = ROWS.map(
-  ([batch, inFeatures, outFeatures, activation, tiles, forwardSplits, weightSplits]) => ({
+  ([batch, inFeatures, outFeatures, activation, tiles, forwardSplits, weightSplits, inputActivation]) => ({
     batch,
     inFeatures,
     outFeatures,
     activation,
+    inputActivation: inputActivation ?? 'none',
     tiles,
     forwardSplits,
     weightSplits,
@@ -109,6 +116,9 @@ function expectedValues(c: DenseCase, d: DenseData) {
   activationForward(output, output, c.activation);
   const dInput = f64(shapes.input);
   denseBackwardInput(dInput, d.dOut, d.weight, c);
+  if (c.inputActivation !== 'none') {
+    activationBackward(dInput, Float64Array.from(dInput), d.input, c.inputActivation);
+  }
   const dWeight = f64(shapes.weight);
   denseBackwardWeight(dWeight, d.dOut, d.input, c);
   const dBias = f64(shapes.bias);
@@ -190,10 +200,18 @@ async function runDense(gpu: Gpu, kernel: DenseKernel, c: DenseCase): Promise<Ou
       parts[`${name} count`] = splitCount(splits, binding.splits);
     }
 
-    const backwardInput = kernel.bindBackwardInput({ dInput: buffers.dInput, dOut, weight }, c);
+    const fusedInput = c.inputActivation === 'none' ? {} : { input };
+    const backwardInput = kernel.bindBackwardInput(
+      { dInput: buffers.dInput, dOut, weight, ...fusedInput },
+      c,
+    );
     bindings.push(backwardInput);
-    await check('backward_input', buffers.dInput, expected.dInput, c.outFeatures, (pass) =>
-      kernel.encodeBackwardInput(pass, backwardInput),
+    await check(
+      `backward_input (slope of ${c.inputActivation})`,
+      buffers.dInput,
+      expected.dInput,
+      c.outFeatures,
+      (pass) => kernel.encodeBackwardInput(pass, backwardInput),
     );
 
     for (const splits of c.weightSplits) {
@@ -204,6 +222,22 @@ async function runDense(gpu: Gpu, kernel: DenseKernel, c: DenseCase): Promise<Ou
         kernel.encodeBackwardWeight(pass, binding),
       );
       parts[`${name} count`] = splitCount(splits, binding.splits);
+      // The same pass bound with dBias: both gradients from one encode (one dispatch unsplit).
+      const withBias = kernel.bindBackwardWeight(
+        { dWeight: buffers.dWeight, dOut, input, dBias: buffers.dBias },
+        c,
+        {
+          splits,
+        },
+      );
+      bindings.push(withBias);
+      const record = (pass: GPUComputePassEncoder) => kernel.encodeBackwardWeight(pass, withBias);
+      await check(`${name} with dBias: dWeight`, buffers.dWeight, expected.dWeight, c.batch, record);
+      await check(`${name} with dBias: dBias`, buffers.dBias, expected.dBias, c.batch, record);
+      parts[`${name} with dBias: bias pass`] = {
+        ok: (withBias.bias !== undefined) === withBias.splits > 1,
+        detail: withBias.bias ? 'separate bias pass (split-K)' : 'bias fused into the GEMM',
+      };
     }
 
     const backwardBias = kernel.bindBackwardBias({ dBias: buffers.dBias, dOut }, c);
@@ -260,9 +294,9 @@ export async function checkDense(gpu: Gpu): Promise<CaseResult[]> {
   const kernels = new Map<string, Promise<DenseKernel>>();
   const results: CaseResult[] = [];
   for (const c of CASES) {
-    const key = `${c.activation}, ${tilesName(c.tiles)}`;
-    if (!kernels.has(key))
-      kernels.set(key, DenseKernel.create(gpu, { activation: c.activation, tiles: c.tiles }));
+    const { activation, inputActivation, tiles } = c;
+    const key = `${activation}, input slope ${inputActivation}, ${tilesName(tiles)}`;
+    if (!kernels.has(key)) kernels.set(key, DenseKernel.create(gpu, { activation, inputActivation, tiles }));
     const label = `batch ${c.batch} in ${c.inFeatures} out ${c.outFeatures}, ${key}`;
     results.push(await runCase(gpu, label, async () => runDense(gpu, await kernels.get(key)!, c)));
   }

@@ -2,9 +2,13 @@
 // shared awkward shape table (pool2d_cases.ts). The forward is a copy, so `out` must match bit for
 // bit and `argmax` exactly, ties and NaN included; the backward (a gather, summed in f32) within a
 // tolerance set by how many windows can share one input. Outputs start as NaN / 0xdeadbeef so an
-// unwritten element fails, and a sentinel tail catches writes past the end.
+// unwritten element fails, and a sentinel tail catches writes past the end. The fused variant
+// (inputActivation: the backward also applies the previous activation's slope) runs on a few
+// cases per activation against the reference pool backward followed by the activation backward.
 
 import { MaxPool2dKernel } from '../../src/kernels/max_pool2d.ts';
+import type { Activation } from '../../src/ops/activation.ts';
+import { activationBackward } from '../../src/reference/activation.ts';
 import { pool2dShapes } from '../../src/ops/pool2d.ts';
 import { numel } from '../../src/ops/types.ts';
 import { maxPool2dBackward, maxPool2dForward } from '../../src/reference/max_pool2d.ts';
@@ -71,6 +75,8 @@ async function runMaxPool2d(gpu: Gpu, kernel: MaxPool2dKernel, c: Pool2dCase): P
   const refDInput = new Float64Array(inputs);
   maxPool2dForward(refOut, refArgmax, input, c);
   maxPool2dBackward(refDInput, dOut, refArgmax, c);
+  const fused = kernel.inputActivation;
+  if (fused !== 'none') activationBackward(refDInput, Float64Array.from(refDInput), input, fused);
 
   const storage = GPUBufferUsage.STORAGE;
   const inputBuffer = createBufferWithData(gpu, 'input', input, storage);
@@ -91,8 +97,10 @@ async function runMaxPool2d(gpu: Gpu, kernel: MaxPool2dKernel, c: Pool2dCase): P
     ];
     // A sum of n terms of size <= 1 in f32 is off by at most n^2/2 roundings of 2^-24 (n = windows per input).
     const n = windowsPerInput(c);
-    const tolerance = { atol: U * n * n, rtol: 2 * U };
-    const ties = c.values === 'ties' ? windowsWithTies(input, refOut, c, shapes.output[3]) : -1;
+    // The fused slope adds one rounding of the product (and y(1-y), 1-y^2 a few of their own).
+    const tolerance = { atol: U * n * n * (fused === 'none' ? 1 : 4), rtol: (fused === 'none' ? 2 : 6) * U };
+    const ties =
+      c.values === 'ties' && fused === 'none' ? windowsWithTies(input, refOut, c, shapes.output[3]) : -1;
     const grid = `grids ${binding.forwardGrid.x}x${binding.forwardGrid.y}, ${binding.backwardInputGrid.x}x${binding.backwardInputGrid.y}`;
     return combine(
       { ok: ties !== 0, detail: ties > 0 ? `${grid}; ${ties} of ${outputs} windows have tied maxima` : grid },
@@ -109,6 +117,17 @@ async function runMaxPool2d(gpu: Gpu, kernel: MaxPool2dKernel, c: Pool2dCase): P
   }
 }
 
+/** Fused activation backward: awkward shapes (overlapping windows, gaps, ties, 7x7) per activation. */
+const FUSED_CASES: readonly [Activation, Pool2dCase][] = [
+  ['relu', POOL2D_CASES[1]],
+  ['relu', POOL2D_CASES[5]],
+  ['sigmoid', POOL2D_CASES[2]],
+  ['tanh', POOL2D_CASES[4]],
+];
+
+/** Cases checkMaxPool2d reports: the shape table, then the fused variants. */
+export const MAX_POOL2D_CHECK_CASES = POOL2D_CASES.length + FUSED_CASES.length;
+
 export async function checkMaxPool2d(gpu: Gpu): Promise<CaseResult[]> {
   const kernels = new Map<number, Promise<MaxPool2dKernel>>();
   const results: CaseResult[] = [];
@@ -117,6 +136,14 @@ export async function checkMaxPool2d(gpu: Gpu): Promise<CaseResult[]> {
       await runCase(gpu, pool2dCaseLabel(c), async () => {
         if (!kernels.has(c.workgroupSize)) kernels.set(c.workgroupSize, MaxPool2dKernel.create(gpu, c));
         return runMaxPool2d(gpu, await kernels.get(c.workgroupSize)!, c);
+      }),
+    );
+  }
+  for (const [inputActivation, c] of FUSED_CASES) {
+    results.push(
+      await runCase(gpu, `${pool2dCaseLabel(c)}, fused ${inputActivation} backward`, async () => {
+        const kernel = await MaxPool2dKernel.create(gpu, { ...c, inputActivation });
+        return runMaxPool2d(gpu, kernel, c);
       }),
     );
   }

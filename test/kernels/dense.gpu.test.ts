@@ -1,5 +1,6 @@
 // Dense kernels against src/reference/dense.ts in Node (Dawn) and headless Chromium: every pass,
-// each fused activation, split-K on and off (forward and backward_weight), two tile
+// each fused activation, the fused backward variants (bias gradient, input activation slope),
+// split-K on and off (forward and backward_weight), two tile
 // configurations, run-to-run bit identity.
 // Per-case timings are printed so they can be compared between the two environments.
 
@@ -19,5 +20,10 @@ describe.each(GPU_ENVIRONMENTS)('%s', (name) => {
     expect(details).toMatch(/forward splits 2 -> 2/);
     expect(details).toMatch(/forward splits any -> 10/);
     expect(details).toMatch(/backward_weight splits 3 -> 3/);
+    // The fused variants ran: bias gradient in the GEMM and in its own pass, slopes in backward_input.
+    expect(details).toMatch(/backward_weight splits 1 -> 1 with dBias: bias pass: bias fused into the GEMM/);
+    expect(details).toMatch(/backward_weight splits 3 -> 3 with dBias: bias pass: separate bias pass/);
+    for (const slope of ['relu', 'sigmoid', 'tanh'])
+      expect(details).toMatch(`backward_input (slope of ${slope})`);
   });
 });

@@ -3,15 +3,15 @@
 
 import { describe, expect, it } from 'vitest';
 import { GPU_ENVIRONMENTS, expectGpuCheck, useGpuEnvironments } from '../helpers/gpu-environments.ts';
-import { POOL2D_CASES } from '../gpu-checks/pool2d_cases.ts';
+import { MAX_POOL2D_CHECK_CASES } from '../gpu-checks/max_pool2d.ts';
 import { logCaseTimings } from './case_timings.ts';
 
 const envs = useGpuEnvironments();
 
 describe.each(GPU_ENVIRONMENTS)('%s', (name) => {
-  it('max_pool2d forward (values and argmax bit for bit, ties and NaN) and backward_input match the reference', async () => {
+  it('max_pool2d forward (values and argmax bit for bit, ties and NaN) and backward_input (plain and with a fused activation backward) match the reference', async () => {
     const report = await expectGpuCheck(envs.get(name), 'max_pool2d');
     logCaseTimings(name, 'max_pool2d', report.cases);
-    expect(report.cases).toHaveLength(POOL2D_CASES.length);
+    expect(report.cases).toHaveLength(MAX_POOL2D_CHECK_CASES);
   });
 });
