@@ -42,14 +42,26 @@ function extraFlags(): string[] {
   return (process.env.CHROMIUM_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
 
-async function startVite(): Promise<ViteDevServer> {
+/** Additions for other pages than the test page (the benchmark page uses all three). */
+export interface BrowserHarnessOptions {
+  /** Pages whose imports Vite pre-bundles at start, so it never re-bundles and reloads mid-run. */
+  pages?: string[];
+  /** Chromium flags added after CHROMIUM_FLAGS. */
+  extraArgs?: string[];
+  /** Puppeteer's limit on one page.evaluate in ms (its default, 180 s, is short for benchmarks). */
+  protocolTimeoutMs?: number;
+}
+
+const DEFAULT_PAGES = ['index.html', 'test/browser/index.html'];
+
+async function startVite(pages: string[]): Promise<ViteDevServer> {
   const server = await createServer({
     root: REPO_ROOT,
     logLevel: 'warn',
     clearScreen: false,
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-    // Scan both pages up front so Vite never re-bundles dependencies (and reloads) mid-test.
-    optimizeDeps: { entries: ['index.html', 'test/browser/index.html'] },
+    // Scan the pages up front so Vite never re-bundles dependencies (and reloads) mid-test.
+    optimizeDeps: { entries: pages },
   });
   await server.listen();
   return server;
@@ -70,8 +82,8 @@ function forwardConsole(page: Page, problems: string[]): void {
   page.on('requestfailed', (request) => record(`[chromium request failed] ${request.url()}`));
 }
 
-export async function startBrowserHarness(): Promise<BrowserHarness> {
-  const server = await startVite();
+export async function startBrowserHarness(options: BrowserHarnessOptions = {}): Promise<BrowserHarness> {
+  const server = await startVite(options.pages ?? DEFAULT_PAGES);
   const baseUrl = server.resolvedUrls?.local[0];
   if (!baseUrl) throw new Error('Vite started but reported no local URL');
   const userDataDir = mkdtempSync(join(tmpdir(), 'convscope-chromium-'));
@@ -81,7 +93,8 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       executablePath: chromiumPath(),
       headless: true,
       userDataDir,
-      args: [...CHROMIUM_FLAGS, ...extraFlags()],
+      args: [...CHROMIUM_FLAGS, ...(options.extraArgs ?? []), ...extraFlags()],
+      protocolTimeout: options.protocolTimeoutMs,
     });
   } catch (error) {
     await server.close();
