@@ -1,6 +1,6 @@
 // Lists the `name: type` fields of one struct in a shader under shaders/, so each kernel's unit
-// test can compare its uniform layout with the WGSL struct it feeds (the same parse as
-// test/runtime/uniforms.test.ts; enough for the scalar-only param structs). Test helper only.
+// test can compare its uniform layout with the WGSL struct it feeds (enough for the scalar-only
+// param structs). Test helper only.
 
 import { readFileSync } from 'node:fs';
 

@@ -1,17 +1,10 @@
 // Uniform layouts: offsets, size, little-endian packing, range checks, and the scale_add layout
 // agreeing field by field with the WGSL struct it feeds.
 
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scaleAddUniforms } from '../../src/kernels/scale_add.ts';
 import { defineUniformLayout } from '../../src/runtime/uniforms.ts';
-
-/** `name: type` pairs of a WGSL struct, in order (enough for scalar-only param structs). */
-function wgslStructFields(code: string, struct: string): [string, string][] {
-  const body = new RegExp(`struct\\s+${struct}\\s*\\{([^}]*)\\}`).exec(code)?.[1];
-  if (body === undefined) throw new Error(`struct ${struct} not found`);
-  return [...body.matchAll(/(\w+)\s*:\s*(\w+)/g)].map((m) => [m[1], m[2]]);
-}
+import { wgslStructFields } from '../kernels/wgsl_struct.ts';
 
 describe('defineUniformLayout', () => {
   const layout = defineUniformLayout({
@@ -50,7 +43,8 @@ describe('defineUniformLayout', () => {
 
 describe('scale_add params', () => {
   it('match struct ScaleAddParams in the shader, field by field', () => {
-    const code = readFileSync(new URL('../../shaders/scale_add.forward.wgsl', import.meta.url), 'utf8');
-    expect(wgslStructFields(code, 'ScaleAddParams')).toEqual(Object.entries(scaleAddUniforms.fields));
+    expect(wgslStructFields('scale_add.forward.wgsl', 'ScaleAddParams')).toEqual(
+      Object.entries(scaleAddUniforms.fields),
+    );
   });
 });
