@@ -2,27 +2,12 @@
 // adapter found. Node only. Not the device code itself (src/runtime/node-gpu.ts).
 
 import { existsSync, readdirSync } from 'node:fs';
-import type { KernelTuning } from '../model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../model/gpu-kernels.ts';
 import type { Gpu } from '../runtime/gpu.ts';
-import { createNodeGpu, SWIFTSHADER_ICD } from '../runtime/node-gpu.ts';
+import { createNodeGpu, SKIP_WORKGROUP_ZERO_FILL, SWIFTSHADER_ICD } from '../runtime/node-gpu.ts';
 
 /** Device nodes a real GPU's Vulkan driver uses: NVIDIA's, and DRM render nodes (AMD, Intel). */
 const GPU_DEVICE_NODES = ['/dev/nvidia0', '/dev/dri'];
-
-/**
- * SwiftShader (CPU) runs 4x4 workgroups ~10-20x faster than the 16x16 defaults chosen for real
- * GPUs (test/model/gpu-tuning.ts measures the same); results differ only by f32 rounding.
- */
-export const FALLBACK_ADAPTER_TUNING: KernelTuning = {
-  convTiles: { workgroupX: 4, workgroupY: 4, tileK: 8 },
-  denseTiles: { workgroupX: 4, workgroupY: 4, tileK: 8 },
-};
-
-/**
- * Dawn toggle: skips zero-filling workgroup memory, which makes SwiftShader compile the tiled GEMMs
- * in seconds instead of minutes. Safe: every kernel writes its workgroup memory before reading it.
- */
-const DAWN_OPTIONS = ['enable-dawn-features=disable_workgroup_init'];
 
 /**
  * With no VK_ICD_FILENAMES chosen by the user: the system's Vulkan drivers when the machine has a
@@ -51,7 +36,7 @@ export interface CliGpu {
 
 export async function createCliGpu(): Promise<CliGpu & { note: string | null }> {
   const note = chooseVulkanDriver();
-  const gpu = await createNodeGpu({ dawnOptions: DAWN_OPTIONS });
+  const gpu = await createNodeGpu({ dawnOptions: SKIP_WORKGROUP_ZERO_FILL });
   const info = gpu.adapterInfo;
   const adapter = [info.vendor, info.architecture, info.device, info.description]
     .filter((part) => part)

@@ -9,6 +9,14 @@ import type { Gpu } from './gpu.ts';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
+/**
+ * Dawn options that skip zero-filling workgroup memory. SwiftShader does that fill with unrolled
+ * stores, so compiling one tiled GEMM pipeline takes seconds. Every kernel here writes its
+ * workgroup memory before reading it, so no result changes (one that relied on the fill would read
+ * garbage and fail its tests, which makes them stricter, not looser).
+ */
+export const SKIP_WORKGROUP_ZERO_FILL = ['enable-dawn-features=disable_workgroup_init'];
+
 export interface NodeGpuOptions extends Omit<CreateGpuOptions, 'gpu' | 'noAdapterHint'> {
   /** Dawn options for create(), e.g. ['backend=vulkan'] or ['enable-dawn-features=...']. */
   dawnOptions?: string[];

@@ -1,15 +1,16 @@
 // Buffer plumbing for the matmul, dense, activation and softmax_cross_entropy GPU checks: upload
 // seeded inputs, make outputs pre-filled so that an unwritten element fails (NaN, or 0xdeadbeef
 // for u32) and a write past the end shows (a sentinel tail), run one compute pass, read back.
-// Kept apart from kernel_io.ts (the pooling/optimizer checks' helpers) because that module reads
-// GPUBufferUsage when it is imported, before Node has installed Dawn's globals.
+// kernel_io.ts holds the pooling/optimizer checks' variants; the pass submit and tail length are
+// shared from there.
 
 import { createBufferWithData, readBuffer } from '../../src/runtime/buffers.ts';
 import type { Gpu } from '../../src/runtime/gpu.ts';
 import type { Outcome } from './check.ts';
+import { TAIL } from './kernel_io.ts';
 
-/** Words after each output that the kernel must leave alone. */
-const TAIL = 3;
+export { submitPass } from './kernel_io.ts';
+
 const F32_TAIL = -777.25;
 /** Unwritten u32 outputs keep this value, which none of these kernels writes. */
 export const U32_UNWRITTEN = 0xdeadbeef;
@@ -26,15 +27,6 @@ export function output(gpu: Gpu, label: string, count: number, kind: 'f32' | 'u3
       ? new Float32Array(count + TAIL).fill(NaN).fill(F32_TAIL, count)
       : new Uint32Array(count + TAIL).fill(U32_UNWRITTEN);
   return createBufferWithData(gpu, label, words, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-}
-
-/** Records `record` into one compute pass of one command buffer and submits it. */
-export function submitPass(gpu: Gpu, label: string, record: (pass: GPUComputePassEncoder) => void): void {
-  const encoder = gpu.device.createCommandEncoder({ label });
-  const pass = encoder.beginComputePass({ label });
-  record(pass);
-  pass.end();
-  gpu.submit([encoder.finish()]);
 }
 
 export interface Readback<T> {

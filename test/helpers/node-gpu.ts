@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import type { Gpu } from '../../src/runtime/gpu.ts';
-import { createNodeGpu, SWIFTSHADER_ICD } from '../../src/runtime/node-gpu.ts';
+import { createNodeGpu, SKIP_WORKGROUP_ZERO_FILL, SWIFTSHADER_ICD } from '../../src/runtime/node-gpu.ts';
 
 /** Points Vulkan at SwiftShader unless the environment already chose a driver. */
 export function applyTestVulkanDefaults(env: NodeJS.ProcessEnv = process.env): void {
@@ -18,17 +18,9 @@ export interface TimedGpu {
   createMs: number;
 }
 
-/**
- * Dawn toggle for tests: SwiftShader zero-fills workgroup memory with unrolled stores, which makes
- * compiling one tiled GEMM pipeline take seconds. Every kernel writes its workgroup memory before
- * reading it, so skipping the fill changes no result (a kernel that relied on it would read garbage
- * and fail, which makes the tests stricter, not looser).
- */
-export const TEST_DAWN_TOGGLES = ['enable-dawn-features=disable_workgroup_init'];
-
 export async function getNodeGpu(): Promise<TimedGpu> {
   applyTestVulkanDefaults();
   const start = performance.now();
-  const gpu = await createNodeGpu({ dawnOptions: TEST_DAWN_TOGGLES });
+  const gpu = await createNodeGpu({ dawnOptions: SKIP_WORKGROUP_ZERO_FILL });
   return { gpu, createMs: Math.round(performance.now() - start) };
 }

@@ -11,7 +11,7 @@ import { preset } from '../../src/model/presets.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { liveBuffers, type Gpu, type ResourceCounts } from '../../src/runtime/gpu.ts';
 import { getNodeGpu } from '../helpers/node-gpu.ts';
-import { SMALL_TILES } from './gpu-tuning.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
 import { tinyDataset } from './tiny-data.ts';
 
 const SGD: OptimizerSettings = { ...DEFAULT_OPTIMIZER, learningRate: 0.01 };
@@ -65,7 +65,7 @@ describe('GpuBackend counters', () => {
     const backend = await createGpuBackend(gpu, preset('lenet5'), {
       batch: 8,
       seed: 1,
-      tuning: { ...SMALL_TILES, splitK: false },
+      tuning: { ...FALLBACK_ADAPTER_TUNING, splitK: false },
     });
     try {
       await backend.setData(data);
@@ -111,7 +111,7 @@ describe('GpuBackend resources', () => {
     let backend: GpuBackend | null = await createGpuBackend(gpu, tinyNet, {
       batch: 5,
       seed: 3,
-      tuning: SMALL_TILES,
+      tuning: FALLBACK_ADAPTER_TUNING,
     });
     try {
       await backend.setData(data);

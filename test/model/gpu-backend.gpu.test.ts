@@ -16,7 +16,7 @@ import type { Gpu } from '../../src/runtime/gpu.ts';
 import { Random } from '../../src/util/random.ts';
 import { assertClose, compareClose, type Tolerance } from '../helpers/allclose.ts';
 import { getNodeGpu } from '../helpers/node-gpu.ts';
-import { SMALL_TILES } from './gpu-tuning.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
 import { tinyDataset } from './tiny-data.ts';
 
 const BATCH = 8;
@@ -84,7 +84,7 @@ afterAll(() => gpu?.destroy());
 async function pair(spec: NetworkSpec, dataset: Dataset): Promise<{ cpu: CpuBackend; gpu: GpuBackend }> {
   const options = { batch: BATCH, seed: SEED };
   const cpuBackend = createCpuBackend(spec, options);
-  const gpuBackend = await createGpuBackend(gpu, spec, { ...options, tuning: SMALL_TILES });
+  const gpuBackend = await createGpuBackend(gpu, spec, { ...options, tuning: FALLBACK_ADAPTER_TUNING });
   for (const backend of [cpuBackend, gpuBackend] as Backend[]) {
     await backend.setData(dataset);
     backend.setEpochOrder(epochPermutation(dataset.train.count, SEED, 0));
@@ -113,7 +113,11 @@ async function expectSameParameters(b: { cpu: Backend; gpu: Backend }, what: str
 
 describe('GpuBackend', () => {
   it('round-trips parameters and optimizer state exactly', async () => {
-    const backend = await createGpuBackend(gpu, tinyNet, { batch: BATCH, seed: SEED, tuning: SMALL_TILES });
+    const backend = await createGpuBackend(gpu, tinyNet, {
+      batch: BATCH,
+      seed: SEED,
+      tuning: FALLBACK_ADAPTER_TUNING,
+    });
     try {
       const length = backend.plan.layout.length;
       const random = new Random(9);
@@ -138,7 +142,11 @@ describe('GpuBackend', () => {
     };
     await expect(createGpuBackend(gpu, bad, { batch: 2, seed: 0 })).rejects.toBeInstanceOf(SpecError);
     expect(gpu.counts().buffersCreated).toBe(before.buffersCreated);
-    const backend = await createGpuBackend(gpu, tinyNet, { batch: BATCH, seed: SEED, tuning: SMALL_TILES });
+    const backend = await createGpuBackend(gpu, tinyNet, {
+      batch: BATCH,
+      seed: SEED,
+      tuning: FALLBACK_ADAPTER_TUNING,
+    });
     try {
       expect(() => backend.train(0, 1, SGD)).toThrow(/call setData first/);
       await backend.setData(small);
