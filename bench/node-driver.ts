@@ -5,10 +5,13 @@
 import type { BenchDriver } from './cli.ts';
 import { listLayers, runLayer, type BenchEnvironment } from './kernel-bench.ts';
 import { adapterLabel } from './labels.ts';
-import { createNodeGpu } from '../src/runtime/node-gpu.ts';
+import { createNodeGpu, UNQUANTIZED_TIMESTAMPS } from '../src/runtime/node-gpu.ts';
 
 export async function createNodeDriver(): Promise<BenchDriver> {
-  const gpu = await createNodeGpu({ powerPreference: 'high-performance' });
+  const gpu = await createNodeGpu({
+    powerPreference: 'high-performance',
+    dawnOptions: UNQUANTIZED_TIMESTAMPS,
+  });
   const runtime = `Node ${process.version} (Dawn)`;
   const env: BenchEnvironment = { gpu, adapter: adapterLabel(gpu.adapterInfo, runtime) };
   return {

@@ -17,6 +17,13 @@ export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
  */
 export const SKIP_WORKGROUP_ZERO_FILL = ['enable-dawn-features=disable_workgroup_init'];
 
+/**
+ * Dawn options for full-resolution GPU timestamps. By default Dawn rounds them down to 65.536 us
+ * (as Chrome does without developer features), so a short pass measures 0 ns; benchmarks need
+ * the real durations.
+ */
+export const UNQUANTIZED_TIMESTAMPS = ['disable-dawn-features=timestamp_quantization'];
+
 export interface NodeGpuOptions extends Omit<CreateGpuOptions, 'gpu' | 'noAdapterHint'> {
   /** Dawn options for create(), e.g. ['backend=vulkan'] or ['enable-dawn-features=...']. */
   dawnOptions?: string[];

@@ -4,7 +4,12 @@
 
 import { existsSync } from 'node:fs';
 import type { Gpu } from '../../src/runtime/gpu.ts';
-import { createNodeGpu, SKIP_WORKGROUP_ZERO_FILL, SWIFTSHADER_ICD } from '../../src/runtime/node-gpu.ts';
+import {
+  createNodeGpu,
+  SKIP_WORKGROUP_ZERO_FILL,
+  SWIFTSHADER_ICD,
+  UNQUANTIZED_TIMESTAMPS,
+} from '../../src/runtime/node-gpu.ts';
 
 /** Points Vulkan at SwiftShader unless the environment already chose a driver. */
 export function applyTestVulkanDefaults(env: NodeJS.ProcessEnv = process.env): void {
@@ -21,6 +26,6 @@ export interface TimedGpu {
 export async function getNodeGpu(): Promise<TimedGpu> {
   applyTestVulkanDefaults();
   const start = performance.now();
-  const gpu = await createNodeGpu({ dawnOptions: SKIP_WORKGROUP_ZERO_FILL });
+  const gpu = await createNodeGpu({ dawnOptions: [...SKIP_WORKGROUP_ZERO_FILL, ...UNQUANTIZED_TIMESTAMPS] });
   return { gpu, createMs: Math.round(performance.now() - start) };
 }
