@@ -14,7 +14,9 @@ import { formatTable } from './table.ts';
 
 export const USAGE = `usage: npm run bench -- kernels [--batch 64,256] [--net seed,lenet5,convnet] [--op conv2d,dense,...]
          [--impl ${IMPLS.join(',')}] [--iterations N] [--samples N] [--cpu-max-gflop 0.5]
-         [--json] [--save] [--node]`;
+         [--json] [--save] [--node]
+       npm run bench -- train --help   (the training benchmark: bench/train-args.ts)
+       npm run bench -- app --help     (training speed with the app's views open or closed: bench/app-views.ts)`;
 
 /** SwiftShader runs WGSL at ~0.1-0.3 GFLOP/s: the default run uses this batch there so it ends in minutes. */
 export const SWIFTSHADER_DEFAULT_BATCH = 8;
@@ -92,7 +94,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
 }
 
 /** Which code was measured: the commit, and whether the tree had changes (null without git). */
-function sourceVersion(): string | null {
+export function sourceVersion(): string | null {
   try {
     const run = (command: string) =>
       execSync(command, { stdio: ['ignore', 'pipe', 'ignore'] })

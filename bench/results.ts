@@ -1,5 +1,6 @@
-// Writes one benchmark run to bench/results/<date>-<adapter>-kernels.md (header, table, how to
-// read it) and .jsonl (one row per line). Node only; the figures are committed, not regenerated.
+// Writes one benchmark run to bench/results/<date>-<adapter>-<kind>.md (header, table, how to
+// read it) and .jsonl (one row per line), for the kernel and the training benchmark. Node only;
+// the figures are committed, not regenerated.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +19,30 @@ the row's median. CPU rows run in the same page (V8, one thread) at "cpu batch";
 speedup of src/fast over src/reference. Every result was compared with the naive reference (Float64)
 before it was timed; "max err" is max |result - reference|. See docs/bench.md.`;
 
+/** One run to write: `kind` names the benchmark in the file name ('kernels', 'train'). */
+export interface SavedRun {
+  kind: string;
+  title: string;
+  adapter: BenchAdapter['summary'];
+  header: string[];
+  table: string;
+  howToRead: string;
+  rows: readonly object[];
+  suffix?: string;
+}
+
+/** Writes <date>-<adapter>-<kind>[-<suffix>].{md,jsonl}; returns the paths written. */
+export function saveRun(run: SavedRun): string[] {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  const name = `${date}-${adapterSlug(run.adapter)}-${run.kind}${run.suffix ? '-' + run.suffix : ''}`;
+  const base = join(RESULTS_DIR, name);
+  const md = [`# ${run.title}, ${date}`, '', ...run.header.map((line) => `- ${line}`), '', run.table, ''];
+  writeFileSync(`${base}.md`, [...md, run.howToRead, ''].join('\n'));
+  writeFileSync(`${base}.jsonl`, run.rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+  return [`${base}.md`, `${base}.jsonl`];
+}
+
 /**
  * Writes <date>-<adapter>-kernels[-<suffix>].{md,jsonl}; the suffix names a run narrower than the
  * default (e.g. 'convnet-b64'). Returns the paths written.
@@ -29,21 +54,14 @@ export function saveResults(
   rows: BenchRow[],
   suffix = '',
 ): string[] {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const date = new Date().toISOString().slice(0, 10);
-  const name = `${date}-${adapterSlug(adapter.summary)}-kernels${suffix ? '-' + suffix : ''}`;
-  const base = join(RESULTS_DIR, name);
-  const md = [
-    `# Kernel benchmark, ${date}`,
-    '',
-    ...header.map((line) => `- ${line}`),
-    '',
+  return saveRun({
+    kind: 'kernels',
+    title: 'Kernel benchmark',
+    adapter: adapter.summary,
+    header,
     table,
-    '',
-    HOW_TO_READ,
-    '',
-  ];
-  writeFileSync(`${base}.md`, md.join('\n'));
-  writeFileSync(`${base}.jsonl`, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
-  return [`${base}.md`, `${base}.jsonl`];
+    howToRead: HOW_TO_READ,
+    rows,
+    suffix,
+  });
 }

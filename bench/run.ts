@@ -1,4 +1,6 @@
-// `npm run bench -- kernels [options]` (see cli.ts for the options). By default it starts Vite +
+// `npm run bench -- kernels [options]` (see cli.ts for the options); `npm run bench -- train ...`
+// hands over to the training benchmark (train-run.ts), `npm run bench -- app ...` to the app's
+// views benchmark (app-views.ts). By default it starts Vite +
 // headless Chromium (test/helpers/browser.ts) and drives bench/kernels.html through page.evaluate,
 // with TensorFlow.js beside our kernels; with --node it runs our kernels in this process on Dawn,
 // loaded through Vite's SSR loader (tsx cannot import the `?raw` shaders). Not the benchmark itself.
@@ -53,6 +55,14 @@ async function nodeDriver(): Promise<BenchDriver> {
 }
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'train') {
+    const { runTrainBench } = await import('./train-run.ts');
+    return runTrainBench(process.argv.slice(2));
+  }
+  if (process.argv[2] === 'app') {
+    const { runAppViewsBench } = await import('./app-views.ts');
+    return runAppViewsBench(process.argv.slice(3));
+  }
   let args;
   try {
     args = parseBenchArgs(process.argv.slice(2));
