@@ -1,9 +1,12 @@
 // Command-line arguments of `npm run train`: parsing and checking, pure (no file, data or GPU
-// access), so a bad argument is reported before anything is loaded. Not the training itself (train.ts).
+// access), so a bad argument is reported before anything is loaded. Every training setting a flag
+// leaves out comes from the network's recipe (src/model/recipes.ts). Not the training itself (train.ts).
 
 import { parseArgs } from 'node:util';
 import { DATASET_NAMES, type DatasetName } from '../data/dataset.ts';
 import { PRESET_NAMES, type PresetName } from '../model/presets.ts';
+import { DEFAULT_LEARNING_RATES, recipe } from '../model/recipes.ts';
+import { SCHEDULE_KINDS, type ScheduleKind } from '../model/schedule.ts';
 
 export const BACKEND_NAMES = ['gpu', 'cpu'] as const;
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
@@ -12,16 +15,25 @@ export interface TrainArgs {
   net: PresetName;
   dataset: DatasetName;
   backend: (typeof BACKEND_NAMES)[number];
+  /** Default: the recipe's. */
   epochs: number;
+  /** Default: the recipe's. */
   batch: number;
   /** Stop after this many steps (null: run whole epochs). */
   steps: number | null;
   seed: number;
+  /** Default: the recipe's. */
   optimizer: (typeof OPTIMIZER_NAMES)[number];
-  /** null: the optimizer's usual default (SGD 0.05, Adam 0.001). */
-  learningRate: number | null;
+  /** Base (peak) rate. Default: the recipe's, or with another optimizer its usual rate (SGD 0.05, Adam 0.001). */
+  learningRate: number;
+  /** Default: the recipe's. */
   momentum: number;
+  /** Default: the recipe's. */
   weightDecay: number;
+  /** Learning-rate schedule over the run. Default: the recipe's. */
+  schedule: ScheduleKind;
+  /** Linear warm-up steps. Default: the recipe's; 0 with `--schedule constant`. */
+  warmup: number;
   /** null: out/<net>-<dataset>-<backend>. */
   out: string | null;
   json: boolean;
@@ -39,14 +51,18 @@ export const USAGE = `Usage: npm run train -- [options]
   --net NAME            ${PRESET_NAMES.join(' | ')} (default lenet5)
   --dataset NAME        ${DATASET_NAMES.join(' | ')} (default mnist)
   --backend NAME        ${BACKEND_NAMES.join(' | ')} (default gpu)
-  --epochs N            whole epochs to train (default 1)
+  --epochs N            whole epochs to train
   --steps N             stop after N steps instead (the test set is still evaluated in full)
-  --batch N             batch size (default 64)
+  --batch N             batch size
   --seed S              seeds the initial parameters and the shuffles (default 0)
-  --optimizer NAME      ${OPTIMIZER_NAMES.join(' | ')} (default sgd)
-  --lr X                learning rate (default 0.05 for sgd, 0.001 for adam)
-  --momentum M          SGD momentum (default 0.9)
-  --weight-decay W      L2 weight decay (default 0)
+  --optimizer NAME      ${OPTIMIZER_NAMES.join(' | ')}
+  --lr X                base (peak) learning rate (another optimizer than the recipe's: 0.05 sgd, 0.001 adam)
+  --momentum M          SGD momentum
+  --weight-decay W      L2 weight decay
+  --schedule NAME       ${SCHEDULE_KINDS.join(' | ')}: learning rate over the run (decays reach 0 at its end)
+  --warmup N            steps of linear learning-rate warm-up (0 with --schedule constant)
+  Training settings left out come from the network's recipe (src/model/recipes.ts):
+${recipeLines()}
   --out DIR             where to write the checkpoint and images (default out/<net>-<dataset>-<backend>)
   --eval-limit N        evaluate on the first N test images only (default: all)
   --json                print one JSON summary as the last line of stdout
@@ -66,7 +82,21 @@ const STRING_FLAGS = [
   'weight-decay',
   'out',
   'eval-limit',
+  'schedule',
+  'warmup',
 ] as const;
+
+function recipeLines(): string {
+  return PRESET_NAMES.map((name) => {
+    const r = recipe(name);
+    const o = r.optimizer;
+    const optimizer =
+      o.kind === 'sgd' ? `sgd lr ${o.learningRate} momentum ${o.momentum}` : `adam lr ${o.learningRate}`;
+    const decay = o.weightDecay > 0 ? ` weight decay ${o.weightDecay}` : '';
+    const warmup = r.warmupSteps > 0 ? ` (warm-up ${r.warmupSteps})` : '';
+    return `    ${name.padEnd(8)} ${optimizer}${decay}, batch ${r.batch}, ${r.schedule}${warmup}, ${r.epochs} epoch(s)`;
+  }).join('\n');
+}
 
 function choice<T extends string>(
   flag: string,
@@ -116,18 +146,27 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     throw new UsageError((error as Error).message);
   }
   const text = (flag: string) => values[flag] as string | undefined;
+  const net = choice('net', text('net'), PRESET_NAMES, 'lenet5');
+  const r = recipe(net);
+  const optimizer = choice('optimizer', text('optimizer'), OPTIMIZER_NAMES, r.optimizer.kind);
+  const rate = optimizer === r.optimizer.kind ? r.optimizer.learningRate : DEFAULT_LEARNING_RATES[optimizer];
+  const schedule = choice('schedule', text('schedule'), SCHEDULE_KINDS, r.schedule);
   return {
-    net: choice('net', text('net'), PRESET_NAMES, 'lenet5'),
+    net,
     dataset: choice('dataset', text('dataset'), DATASET_NAMES, 'mnist'),
     backend: choice('backend', text('backend'), BACKEND_NAMES, 'gpu'),
-    epochs: number('epochs', text('epochs'), 'count') ?? 1,
-    batch: number('batch', text('batch'), 'count') ?? 64,
+    epochs: number('epochs', text('epochs'), 'count') ?? r.epochs,
+    batch: number('batch', text('batch'), 'count') ?? r.batch,
     steps: number('steps', text('steps'), 'count'),
     seed: number('seed', text('seed'), 'integer') ?? 0,
-    optimizer: choice('optimizer', text('optimizer'), OPTIMIZER_NAMES, 'sgd'),
-    learningRate: number('lr', text('lr'), 'positive'),
-    momentum: number('momentum', text('momentum'), 'real') ?? 0.9,
-    weightDecay: number('weight-decay', text('weight-decay'), 'real') ?? 0,
+    optimizer,
+    learningRate: number('lr', text('lr'), 'positive') ?? rate,
+    momentum: number('momentum', text('momentum'), 'real') ?? r.optimizer.momentum,
+    weightDecay: number('weight-decay', text('weight-decay'), 'real') ?? r.optimizer.weightDecay,
+    schedule,
+    // `--schedule constant` asks for the plain fixed rate: no warm-up unless --warmup says so.
+    warmup:
+      number('warmup', text('warmup'), 'integer') ?? (text('schedule') === 'constant' ? 0 : r.warmupSteps),
     out: text('out') ?? null,
     json: values.json === true,
     evalLimit: number('eval-limit', text('eval-limit'), 'integer'),

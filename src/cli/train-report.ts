@@ -36,6 +36,9 @@ export interface RunSummary {
   learning_rate: number;
   momentum: number;
   weight_decay: number;
+  /** The learning-rate schedule over the run (learning_rate is its peak) and its warm-up steps. */
+  schedule: string;
+  warmup_steps: number;
   /** Epochs trained, fractional when --steps stopped early. */
   epochs: number;
   steps: number;

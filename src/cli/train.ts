@@ -10,7 +10,8 @@ import { captureCheckpoint } from '../model/checkpoint-restore.ts';
 import { CpuBackend } from '../model/cpu-backend.ts';
 import { createGpuBackend } from '../model/gpu-backend.ts';
 import { preset } from '../model/presets.ts';
-import { Trainer, NonFiniteLossError, type BackendFactory } from '../model/trainer.ts';
+import { scheduleForRun } from '../model/schedule.ts';
+import { Trainer, type BackendFactory } from '../model/trainer.ts';
 import { createCliGpu, type CliGpu } from './gpu-setup.ts';
 import { ProgressBar } from './progress.ts';
 import { outputDir, parseTrainArgs, USAGE, UsageError, type TrainArgs } from './train-args.ts';
@@ -57,9 +58,8 @@ async function runSteps(trainer: Trainer, total: number, epochs: number): Promis
     bar.update(line, result.steps >= total);
     if (!Number.isFinite(metrics.lossSum)) {
       bar.done();
-      throw new NonFiniteLossError(
-        `The loss became ${metrics.lossSum} by step ${trainer.totalSteps}; lower the learning rate (--lr)`,
-      );
+      // Names the first layer whose output or gradient went bad (replays from the trainer's snapshot).
+      throw await trainer.nonFiniteLossError(metrics);
     }
   }
   bar.done();
@@ -86,7 +86,7 @@ async function run(args: TrainArgs): Promise<RunSummary> {
   const { factory, gpu } = await backendFactory(args);
   const optimizer = {
     kind: args.optimizer,
-    learningRate: args.learningRate ?? (args.optimizer === 'adam' ? 0.001 : 0.05),
+    learningRate: args.learningRate,
     momentum: args.momentum,
     weightDecay: args.weightDecay,
   };
@@ -101,9 +101,16 @@ async function run(args: TrainArgs): Promise<RunSummary> {
   });
   try {
     const total = args.steps ?? args.epochs * trainer.stepsPerEpoch;
+    const schedule = scheduleForRun(args.schedule, args.warmup, total);
+    trainer.setSchedule(schedule);
+    // A NaN diagnosis replays only from a snapshot with the run's schedule: take one now.
+    await trainer.snapshot();
+    const warmup = schedule.warmupSteps > 0 ? ` with ${schedule.warmupSteps} warm-up steps` : '';
+    const momentum = args.optimizer === 'sgd' ? ` momentum ${args.momentum}` : '';
     log(
       `Training ${args.net} on ${args.dataset} (${args.backend}): ${total} steps of ${args.batch}, ` +
-        `${trainer.stepsPerEpoch} steps per epoch, ${args.optimizer} lr ${optimizer.learningRate}`,
+        `${trainer.stepsPerEpoch} steps per epoch, ${args.optimizer} lr ${optimizer.learningRate}${momentum}` +
+        `, ${args.schedule} schedule${warmup}, weight decay ${args.weightDecay}, seed ${args.seed}`,
     );
     const trained = await runSteps(trainer, total, args.epochs);
     const evalStart = performance.now();
@@ -131,6 +138,8 @@ async function run(args: TrainArgs): Promise<RunSummary> {
       learning_rate: optimizer.learningRate,
       momentum: args.momentum,
       weight_decay: args.weightDecay,
+      schedule: schedule.kind,
+      warmup_steps: schedule.warmupSteps,
       epochs: Number((trainer.totalSteps / trainer.stepsPerEpoch).toFixed(4)),
       steps: trainer.totalSteps,
       train_loss: trained.lossSum / examples,

@@ -9,10 +9,25 @@ import { PIXEL_SCALE } from '../data/batching.ts';
 import type { Dataset, SplitName } from '../data/dataset.ts';
 import { adamUpdate, sgdUpdate } from '../fast/index.ts';
 import type { AdamParams } from '../ops/adam.ts';
-import type { Backend, EvaluationResult, OptimizerSettings, OptimizerState, StepMetrics } from './backend.ts';
+import type { SgdParams } from '../ops/sgd.ts';
+import type {
+  Backend,
+  EvaluationResult,
+  OptimizerSettings,
+  OptimizerState,
+  ParameterTensorStats,
+  ProbeResult,
+  StepMetrics,
+} from './backend.ts';
+import { argmaxRows, checkParameterRange } from './backend-views.ts';
+import { CpuProbe, cpuParameterStats } from './cpu-views.ts';
 import { CpuNetwork } from './cpu-network.ts';
+import type { BackendLostInfo, BatchTrace } from './backend.ts';
+import { traceCpuNetwork } from './diagnose-trace.ts';
+import { checkTrainRange } from './gpu-backend-checks.ts';
 import { assertDatasetFits } from './data-fit.ts';
 import { initialParameters } from './layout.ts';
+import { checkStepLearningRates } from './schedule.ts';
 import type { NetworkDescription } from './shapes.ts';
 import type { NetworkSpec } from './spec.ts';
 import { assertValidNetwork, describeNetwork } from './validate.ts';
@@ -39,7 +54,8 @@ export class CpuBackend implements Backend {
   private updates = 0;
   /** SGD: [velocity, unused]; Adam: [m, v]. Same layout as the parameters. */
   private readonly slots: [Float32Array, Float32Array];
-  /** Reused every Adam step so the loop allocates nothing. */
+  /** Reused every SGD / Adam step so the loop allocates nothing. */
+  private readonly sgdParams: SgdParams = { learningRate: 0, momentum: 0, weightDecay: 0 };
   private readonly adamParams: AdamParams = {
     learningRate: 0,
     beta1: 0,
@@ -49,6 +65,8 @@ export class CpuBackend implements Backend {
     step: 1,
   };
   private destroyed = false;
+  /** Made on the first probe(): a second network at the probe batch. */
+  private prober: CpuProbe | null = null;
 
   private constructor(readonly description: NetworkDescription) {
     this.network = new CpuNetwork(description);
@@ -122,7 +140,7 @@ export class CpuBackend implements Backend {
     this.order = order.slice();
   }
 
-  train(first: number, count: number, settings: OptimizerSettings): void {
+  train(first: number, count: number, settings: OptimizerSettings, learningRates?: Float32Array): void {
     const dataset = this.requireData('train');
     const order = this.order;
     if (!order) throw new Error('train: call setEpochOrder before train');
@@ -138,6 +156,7 @@ export class CpuBackend implements Backend {
         `train: batches ${first}..${first + count - 1} are outside the epoch's ${batches} batches`,
       );
     }
+    checkStepLearningRates(learningRates, count);
     const net = this.network;
     const head = net.head.classify!;
     for (let step = 0; step < count; step++) {
@@ -150,7 +169,7 @@ export class CpuBackend implements Backend {
       this.metrics.examples += net.batch;
       this.metrics.steps++;
       net.backward();
-      this.update(settings);
+      this.update(settings, learningRates ? learningRates[step] : settings.learningRate);
     }
   }
 
@@ -169,7 +188,8 @@ export class CpuBackend implements Backend {
     }
     const net = this.network;
     const classes = dataset.classNames.length;
-    const result = { examples: total, lossSum: 0, correct: 0, confusion: new Uint32Array(classes * classes) };
+    const confusion = new Uint32Array(classes * classes);
+    const result = { examples: total, lossSum: 0, correct: 0, confusion, predictions: new Uint8Array(total) };
     const logits = net.head.output;
     const head = net.head.classify!;
     // The last batch may be partial: the rows past it hold the previous batch, are computed and ignored.
@@ -177,21 +197,50 @@ export class CpuBackend implements Backend {
       const size = Math.min(net.batch, total - start);
       this.gather(dataset, split, null, start, size);
       net.forward();
+      // The first maximum, as softmaxCrossEntropyForward's `correct`.
+      argmaxRows(logits, size, classes, result.predictions, start);
       for (let row = 0; row < size; row++) {
         result.lossSum += head.lossPerRow[row];
         result.correct += head.correct[row];
-        let predicted = 0; // the first maximum, as softmaxCrossEntropyForward's `correct`
-        for (let c = 1; c < classes; c++) {
-          if (logits[row * classes + c] > logits[row * classes + predicted]) predicted = c;
-        }
-        result.confusion[net.labels[row] * classes + predicted]++;
+        confusion[net.labels[row] * classes + result.predictions[start + row]]++;
       }
     }
     return result;
   }
 
+  /** The CPU never loses its device. */
+  readonly lost = new Promise<BackendLostInfo>(() => {});
+
+  async inspectBatch(index: number): Promise<BatchTrace> {
+    const dataset = this.requireData('inspectBatch');
+    if (!this.order) throw new Error('inspectBatch: call setEpochOrder first');
+    checkTrainRange(index, 1, Math.floor(this.order.length / this.network.batch));
+    this.gather(dataset, 'train', this.order, index * this.network.batch, this.network.batch);
+    return traceCpuNetwork(this.network);
+  }
+
+  async probe(images: Float32Array, count: number): Promise<ProbeResult> {
+    this.checkAlive('probe');
+    this.prober ??= new CpuProbe(this.description);
+    return this.prober.run(this.network.params, images, count);
+  }
+
+  async readParameters(offset: number, length: number): Promise<Float32Array> {
+    this.checkAlive('readParameters');
+    checkParameterRange(offset, length, this.network.layout.length);
+    return this.network.params.slice(offset, offset + length);
+  }
+
+  async parameterStats(
+    adam: Pick<OptimizerSettings, 'beta1' | 'beta2' | 'epsilon'>,
+  ): Promise<ParameterTensorStats[]> {
+    this.checkAlive('parameterStats');
+    return cpuParameterStats(this.network, this.slots, this.optimizerKind, this.updates, adam);
+  }
+
   destroy(): void {
     this.destroyed = true;
+    this.prober = null;
     this.dataset = null;
     this.order = null;
   }
@@ -211,7 +260,7 @@ export class CpuBackend implements Backend {
     }
   }
 
-  private update(settings: OptimizerSettings): void {
+  private update(settings: OptimizerSettings, learningRate: number): void {
     if (settings.kind !== this.optimizerKind) {
       // A different optimizer starts fresh, as a newly built PyTorch optimizer would.
       this.optimizerKind = settings.kind;
@@ -221,10 +270,14 @@ export class CpuBackend implements Backend {
     }
     const { params, grads } = this.network;
     if (settings.kind === 'sgd') {
-      sgdUpdate(params, this.slots[0], grads, settings);
+      const p = this.sgdParams;
+      p.learningRate = learningRate;
+      p.momentum = settings.momentum;
+      p.weightDecay = settings.weightDecay;
+      sgdUpdate(params, this.slots[0], grads, p);
     } else {
       const p = this.adamParams;
-      p.learningRate = settings.learningRate;
+      p.learningRate = learningRate;
       p.beta1 = settings.beta1;
       p.beta2 = settings.beta2;
       p.epsilon = settings.epsilon;
@@ -235,8 +288,12 @@ export class CpuBackend implements Backend {
     this.updates++;
   }
 
-  private requireData(method: string): Dataset {
+  private checkAlive(method: string): void {
     if (this.destroyed) throw new Error(`${method}: this CPU backend was destroyed`);
+  }
+
+  private requireData(method: string): Dataset {
+    this.checkAlive(method);
     if (!this.dataset) throw new Error(`${method}: call setData first`);
     return this.dataset;
   }

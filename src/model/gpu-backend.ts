@@ -5,24 +5,30 @@
 // come back in takeMetrics(); evaluate() runs on the GPU and reads back once.
 // Per step: one compute pass (gather, forward, metrics, backward, the single optimizer dispatch);
 // layers bind ranges of the flat parameter and gradient buffers, so nothing is copied (gpu-plan.ts).
-// Adam's step t changes every step, but writeBuffer lands once per submit: each step's Adam
-// uniform is staged in a slot buffer written once per train() and copied into the kernel's uniform
-// just before the step's pass, so many Adam steps still share one submit.
+// Adam's step t and a scheduled learning rate change every step, but writeBuffer lands once per
+// submit: each step's optimizer uniform (SGD or Adam) is staged in a slot buffer written once per
+// submit and copied into the kernel's uniform just before the step's pass, so many steps still
+// share one submit.
 
 import type { Dataset, SplitName } from '../data/dataset.ts';
-import { packAdamParams, type AdamBinding } from '../kernels/adam.ts';
-import type { SgdBinding } from '../kernels/sgd.ts';
+import { adamUniforms, packAdamParams, type AdamBinding } from '../kernels/adam.ts';
+import { sgdUniforms, type SgdBinding } from '../kernels/sgd.ts';
 import { validateAdam } from '../ops/adam.ts';
 import { validateSgd } from '../ops/sgd.ts';
 import { readFloat32 } from '../runtime/buffers.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import type { Backend, EvaluationResult, OptimizerSettings, OptimizerState, StepMetrics } from './backend.ts';
 import { assertDatasetFits } from './data-fit.ts';
+import type { BackendLostInfo, BatchTrace } from './backend.ts';
+import { traceGpuBatch } from './diagnose-trace.ts';
 import { GpuDataset } from './gpu-data.ts';
 import { createNetworkKernels, type KernelTuning, type NetworkKernels } from './gpu-kernels.ts';
 import { GpuMetricsAccumulator } from './gpu-metrics.ts';
 import { GpuNetworkPlan, writeFloats } from './gpu-plan.ts';
+import type { ParameterTensorStats, ProbeResult } from './backend.ts';
+import { EvaluationPredictions, GpuViews } from './gpu-views.ts';
 import { initialParameters } from './layout.ts';
+import { checkStepLearningRates } from './schedule.ts';
 import type { NetworkDescription } from './shapes.ts';
 import { assertValidNetwork, assertValidTraining, describeNetwork } from './validate.ts';
 import {
@@ -32,9 +38,10 @@ import {
   OptimizerTracker,
 } from './gpu-backend-checks.ts';
 
-/** Adam uniforms staged per submit; longer train() calls submit once per this many steps. */
+/** Optimizer uniforms staged per submit; longer train() calls submit once per this many steps. */
 export const STEPS_PER_SUBMIT = 256;
-const ADAM_UNIFORM_BYTES = 32;
+/** One staged slot: room for the Adam uniform (32 bytes) or the SGD one (16). */
+const OPTIMIZER_UNIFORM_BYTES = Math.max(adamUniforms.byteSize, sgdUniforms.byteSize);
 
 export interface GpuBackendOptions {
   batch: number;
@@ -65,14 +72,16 @@ export class GpuBackend implements Backend {
   private readonly evalMetrics: GpuMetricsAccumulator;
   private readonly sgd: SgdBinding;
   private readonly adam: AdamBinding;
-  /** STEPS_PER_SUBMIT Adam uniforms, copied one per step into adam.paramsBuffer. */
-  private readonly adamSteps: GPUBuffer;
-  private readonly adamStaging = new Uint8Array(STEPS_PER_SUBMIT * ADAM_UNIFORM_BYTES);
+  /** STEPS_PER_SUBMIT optimizer uniforms, copied one per step into sgd or adam.paramsBuffer. */
+  private readonly optimizerSteps: GPUBuffer;
+  private readonly optimizerStaging = new Uint8Array(STEPS_PER_SUBMIT * OPTIMIZER_UNIFORM_BYTES);
   private readonly optimizer = new OptimizerTracker();
   private data: GpuDataset | null = null;
   private orderSet = false;
   private stepsSinceTake = 0;
   private destroyed = false;
+  /** Probe network and statistics for the live views, made on first use (gpu-views.ts). */
+  private views: GpuViews | null = null;
 
   constructor(
     private readonly gpu: Gpu,
@@ -98,9 +107,9 @@ export class GpuBackend implements Backend {
     this.sgd = kernels.sgd.bind({ parameters, velocity: first, grads }, length, defaults);
     const adamDefaults = { ...defaults, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 1 };
     this.adam = kernels.adam.bind({ parameters, m: first, v: second, grads }, length, adamDefaults);
-    this.adamSteps = gpu.createBuffer({
-      label: 'adam uniforms per step',
-      size: this.adamStaging.byteLength,
+    this.optimizerSteps = gpu.createBuffer({
+      label: 'optimizer uniforms per step',
+      size: this.optimizerStaging.byteLength,
       usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
   }
@@ -159,19 +168,19 @@ export class GpuBackend implements Backend {
     this.orderSet = true;
   }
 
-  train(first: number, count: number, settings: OptimizerSettings): void {
+  train(first: number, count: number, settings: OptimizerSettings, learningRates?: Float32Array): void {
     const data = this.requireData('train');
     if (!this.orderSet) throw new Error('train: call setEpochOrder before train');
     checkTrainRange(first, count, data.trainBatches);
     // Checked before anything changes, so bad settings leave the run as it was.
     if (settings.kind === 'adam') validateAdam({ ...settings, step: 1 });
     else validateSgd(settings);
+    checkStepLearningRates(learningRates, count);
     if (count === 0) return;
     if (this.optimizer.switchTo(settings.kind)) this.clearSlots([...this.plan.optimizerSlots]);
-    if (settings.kind === 'sgd') this.kernels.sgd.writeParams(this.sgd, settings);
     for (let done = 0; done < count; done += STEPS_PER_SUBMIT) {
       const steps = Math.min(STEPS_PER_SUBMIT, count - done);
-      if (settings.kind === 'adam') this.stageAdam(settings, steps);
+      this.stageOptimizer(settings, steps, learningRates?.subarray(done, done + steps));
       const encoder = this.gpu.device.createCommandEncoder({ label: `train ${steps} steps` });
       for (let i = 0; i < steps; i++) this.encodeStep(encoder, data, first + done + i, settings.kind, i);
       this.gpu.submit([encoder.finish()]);
@@ -180,16 +189,34 @@ export class GpuBackend implements Backend {
     }
   }
 
-  /** Writes the next `steps` Adam uniforms (t = updates + 1, + 2, ...) in one queue write. */
-  private stageAdam(settings: OptimizerSettings, steps: number): void {
+  /**
+   * Writes the next `steps` optimizer uniforms in one queue write: each step's learning rate
+   * (`rates[i]`, or settings.learningRate) and, for Adam, its t = updates + 1, + 2, ...
+   */
+  private stageOptimizer(settings: OptimizerSettings, steps: number, rates: Float32Array | undefined): void {
     const length = this.plan.layout.length;
+    const { momentum, weightDecay } = settings;
     for (let i = 0; i < steps; i++) {
-      const bytes = packAdamParams(length, { ...settings, step: this.optimizer.step + i + 1 });
-      this.adamStaging.set(new Uint8Array(bytes, 0, ADAM_UNIFORM_BYTES), i * ADAM_UNIFORM_BYTES);
+      const learningRate = rates ? rates[i] : settings.learningRate;
+      const bytes =
+        settings.kind === 'adam'
+          ? packAdamParams(length, { ...settings, learningRate, step: this.optimizer.step + i + 1 })
+          : sgdUniforms.pack({ length, learningRate, momentum, weightDecay });
+      this.optimizerStaging.set(new Uint8Array(bytes), i * OPTIMIZER_UNIFORM_BYTES);
     }
     // Validates the settings the same way the kernel does, and leaves the first step's uniform in place.
-    this.kernels.adam.writeParams(this.adam, { ...settings, step: this.optimizer.step + 1 });
-    this.gpu.device.queue.writeBuffer(this.adamSteps, 0, this.adamStaging, 0, steps * ADAM_UNIFORM_BYTES);
+    const firstRate = rates ? rates[0] : settings.learningRate;
+    if (settings.kind === 'adam') {
+      this.kernels.adam.writeParams(this.adam, {
+        ...settings,
+        learningRate: firstRate,
+        step: this.optimizer.step + 1,
+      });
+    } else {
+      this.kernels.sgd.writeParams(this.sgd, { learningRate: firstRate, momentum, weightDecay });
+    }
+    const bytes = steps * OPTIMIZER_UNIFORM_BYTES;
+    this.gpu.device.queue.writeBuffer(this.optimizerSteps, 0, this.optimizerStaging, 0, bytes);
   }
 
   private encodeStep(
@@ -199,11 +226,13 @@ export class GpuBackend implements Backend {
     kind: OptimizerSettings['kind'],
     stepInSubmit: number,
   ): void {
-    if (kind === 'adam') {
-      // Outside the pass (copies cannot be recorded in one); only the update dispatch reads it.
-      const offset = stepInSubmit * ADAM_UNIFORM_BYTES;
-      encoder.copyBufferToBuffer(this.adamSteps, offset, this.adam.paramsBuffer, 0, ADAM_UNIFORM_BYTES);
-    }
+    // Outside the pass (copies cannot be recorded in one); only the update dispatch reads it.
+    const offset = stepInSubmit * OPTIMIZER_UNIFORM_BYTES;
+    const [target, size] =
+      kind === 'adam'
+        ? [this.adam.paramsBuffer, adamUniforms.byteSize]
+        : [this.sgd.paramsBuffer, sgdUniforms.byteSize];
+    encoder.copyBufferToBuffer(this.optimizerSteps, offset, target, 0, size);
     const pass = encoder.beginComputePass({ label: `step ${batchIndex}: forward, backward, ${kind}` });
     data.encodeTrainBatch(pass, batchIndex);
     this.plan.encodeForward(pass);
@@ -213,6 +242,18 @@ export class GpuBackend implements Backend {
     if (kind === 'adam') this.kernels.adam.encodeUpdate(pass, this.adam);
     else this.kernels.sgd.encodeUpdate(pass, this.sgd);
     pass.end();
+  }
+
+  /** The device's loss (Gpu.lost): every later call does nothing or fails. */
+  get lost(): Promise<BackendLostInfo> {
+    return this.gpu.lost;
+  }
+
+  async inspectBatch(index: number): Promise<BatchTrace> {
+    const data = this.requireData('inspectBatch');
+    if (!this.orderSet) throw new Error('inspectBatch: call setEpochOrder first');
+    checkTrainRange(index, 1, data.trainBatches);
+    return traceGpuBatch(this.gpu, this.plan, (pass) => data.encodeTrainBatch(pass, index));
   }
 
   async takeMetrics(): Promise<StepMetrics> {
@@ -239,25 +280,62 @@ export class GpuBackend implements Backend {
       throw new Error(`evaluate: limit ${limit} must be a whole number in [0, ${available}]`);
     }
     const classes = classesOf(this.description);
-    if (total === 0)
-      return { examples: 0, lossSum: 0, correct: 0, confusion: new Uint32Array(classes * classes) };
+    if (total === 0) {
+      const confusion = new Uint32Array(classes * classes);
+      return { examples: 0, lossSum: 0, correct: 0, confusion, predictions: new Uint8Array(0) };
+    }
     const batch = this.plan.batch;
     const batches = Math.ceil(total / batch);
-    const { reading } = await this.evalMetrics.read(
-      (encoder) => {
-        this.evalMetrics.setPartialRows(total - (batches - 1) * batch);
-        const pass = encoder.beginComputePass({ label: `evaluate ${split} (${total})` });
-        for (let k = 0; k < batches; k++) {
-          data.encodeEvalBatch(pass, split, k);
-          this.plan.encodeForward(pass);
-          this.evalMetrics.encode(pass, k === batches - 1);
-        }
-        pass.end();
-      },
-      () => undefined,
-    );
-    const confusion = reading.confusion ?? new Uint32Array(classes * classes);
-    return { examples: total, lossSum: reading.lossSum, correct: reading.correct, confusion };
+    const logits = new EvaluationPredictions(this.gpu, this.plan.head.output, batch, classes, batches);
+    try {
+      const { reading } = await this.evalMetrics.read(
+        (encoder) => {
+          this.evalMetrics.setPartialRows(total - (batches - 1) * batch);
+          // A pass per batch: each batch's logits are copied out before the next overwrites them.
+          for (let k = 0; k < batches; k++) {
+            const pass = encoder.beginComputePass({ label: `evaluate ${split} batch ${k}` });
+            data.encodeEvalBatch(pass, split, k);
+            this.plan.encodeForward(pass);
+            this.evalMetrics.encode(pass, k === batches - 1);
+            pass.end();
+            logits.encodeCopy(encoder, k);
+          }
+        },
+        () => undefined,
+      );
+      const confusion = reading.confusion ?? new Uint32Array(classes * classes);
+      const predictions = await logits.read(total);
+      return { examples: total, lossSum: reading.lossSum, correct: reading.correct, confusion, predictions };
+    } finally {
+      logits.destroy();
+    }
+  }
+
+  async probe(images: Float32Array, count: number): Promise<ProbeResult> {
+    this.checkAlive('probe');
+    return this.viewSupport().probe(images, count);
+  }
+
+  async readParameters(offset: number, length: number): Promise<Float32Array> {
+    this.checkAlive('readParameters');
+    return this.viewSupport().readParameters(offset, length);
+  }
+
+  async parameterStats(
+    adam: Pick<OptimizerSettings, 'beta1' | 'beta2' | 'epsilon'>,
+  ): Promise<ParameterTensorStats[]> {
+    this.checkAlive('parameterStats');
+    return this.viewSupport().parameterStats(this.optimizer.kind, this.optimizer.step, adam);
+  }
+
+  /** The compiled kernels, for plans that bind this backend's parameters (gpu-input-grad.ts). */
+  get networkKernels(): NetworkKernels {
+    return this.kernels;
+  }
+
+  private viewSupport(): GpuViews {
+    this.views ??= new GpuViews(this.gpu, this.kernels, this.plan);
+    return this.views;
   }
 
   destroy(): void {
@@ -269,7 +347,8 @@ export class GpuBackend implements Backend {
     this.evalMetrics.destroy();
     this.sgd.destroy();
     this.adam.destroy();
-    this.adamSteps.destroy();
+    this.optimizerSteps.destroy();
+    this.views?.destroy();
     this.plan.destroy();
   }
 

@@ -1,12 +1,13 @@
 // The training loop over any Backend (GPU or CPU): seeded initialisation and per-epoch shuffling,
 // epoch and step counters, optimizer settings that may change between steps, batch-size changes
 // (a fresh backend from the factory, parameters and optimizer state carried over), metrics and
-// evaluation. Owns no GPU objects and no DOM; the app and the CLI drive it.
+// evaluation; snapshots and an exact restore of the run's position (trainer-state.ts), noticing a
+// lost backend, and naming the layer when the loss stops being finite (diagnose.ts).
+// Owns no GPU objects and no DOM; the app and the CLI drive it (resilient-trainer.ts adds
+// periodic snapshots and recovery from a lost GPU device).
 
 import { epochPermutation } from '../data/batching.ts';
 import type { Dataset, SplitName } from '../data/dataset.ts';
-import { validateAdam } from '../ops/adam.ts';
-import { validateSgd } from '../ops/sgd.ts';
 import {
   DEFAULT_OPTIMIZER,
   type Backend,
@@ -14,14 +15,34 @@ import {
   type OptimizerSettings,
   type StepMetrics,
 } from './backend.ts';
+import type { BackendLostInfo, BatchTrace } from './backend.ts'; // for snapshots and diagnosis
 import { assertDatasetFits } from './data-fit.ts';
+import { diagnoseNonFiniteLoss, NonFiniteLossError } from './diagnose.ts';
+import { trainInReports, untilEpochs, type TrainerProgress } from './trainer-loop.ts';
 import { initialParameters } from './layout.ts';
-import type { NetworkDescription } from './shapes.ts';
+import {
+  CONSTANT_SCHEDULE,
+  fillLearningRates,
+  isConstantSchedule,
+  validateSchedule,
+  type LearningRateSchedule,
+} from './schedule.ts';
 import type { NetworkSpec } from './spec.ts';
+import {
+  addMetrics,
+  checkOptimizer,
+  checkSnapshot,
+  emptyMetrics,
+  loadBackend,
+  makeLoadedBackend,
+  type BackendFactory,
+  type TrainerSnapshot,
+} from './trainer-state.ts';
 import { assertValidNetwork, assertValidTraining, describeNetwork } from './validate.ts';
 
-/** Makes a backend for a network described at the training batch size (GPU or CPU). */
-export type BackendFactory = (description: NetworkDescription) => Backend | Promise<Backend>;
+export { NonFiniteLossError } from './diagnose.ts';
+export type { BackendFactory, TrainerSnapshot } from './trainer-state.ts';
+export type { TrainerProgress } from './trainer-loop.ts';
 
 export interface TrainerOptions {
   spec: NetworkSpec;
@@ -35,35 +56,6 @@ export interface TrainerOptions {
   parameters?: Float32Array;
 }
 
-export interface TrainerProgress {
-  /** 0-based epoch the last step belonged to. */
-  epoch: number;
-  /** Steps done in that epoch. */
-  stepInEpoch: number;
-  stepsPerEpoch: number;
-  totalSteps: number;
-  /** Metrics of the steps since the previous report. */
-  metrics: StepMetrics;
-}
-
-/** The loss became NaN or infinite: training stops so the run can be inspected or restored. */
-export class NonFiniteLossError extends Error {
-  override name = 'NonFiniteLossError';
-}
-
-function addMetrics(total: StepMetrics, more: StepMetrics): void {
-  total.steps += more.steps;
-  total.examples += more.examples;
-  total.lossSum += more.lossSum;
-  total.correct += more.correct;
-}
-
-function checkOptimizer(settings: OptimizerSettings): void {
-  if (settings.kind === 'sgd') validateSgd(settings);
-  else if (settings.kind === 'adam') validateAdam({ ...settings, step: 1 });
-  else throw new Error(`optimizer: kind must be 'sgd' or 'adam', got ${JSON.stringify(settings.kind)}`);
-}
-
 export class Trainer {
   private optimizerSettings: OptimizerSettings;
   private order: Uint32Array;
@@ -71,20 +63,26 @@ export class Trainer {
   private stepsDone = 0;
   private stepsTotal = 0;
   /** Metrics taken from a backend replaced by setBatchSize, handed out by the next takeMetrics(). */
-  private carried: StepMetrics = { steps: 0, examples: 0, lossSum: 0, correct: 0 };
+  private carried: StepMetrics = emptyMetrics();
   private replacing = false;
+  /** Where a NaN diagnosis replays from: the latest snapshot taken or restored (or the start). */
+  private replayPoint: TrainerSnapshot | null = null;
+  /** Bumped by restore(): a snapshot still reading back then belongs to the run before it. */
+  private timeline = 0;
+  private lostInfo: BackendLostInfo | null = null;
 
   private constructor(
     readonly spec: NetworkSpec,
     readonly dataset: Dataset,
-    readonly seed: number,
+    private currentSeed: number,
     private readonly createBackend: BackendFactory,
     private currentBackend: Backend,
     optimizer: OptimizerSettings,
   ) {
     this.optimizerSettings = optimizer;
-    this.order = epochPermutation(dataset.train.count, seed, 0);
+    this.order = epochPermutation(dataset.train.count, currentSeed, 0);
     currentBackend.setEpochOrder(this.order);
+    this.watchForLoss(currentBackend);
   }
 
   /** Validates everything (SpecError / Error naming the fix) before making the backend. */
@@ -102,7 +100,9 @@ export class Trainer {
     try {
       await backend.setData(dataset);
       backend.setParameters(options.parameters ?? initialParameters(description, seed));
-      return new Trainer(spec, dataset, seed, options.createBackend, backend, optimizer);
+      const trainer = new Trainer(spec, dataset, seed, options.createBackend, backend, optimizer);
+      await trainer.snapshot(); // the start, for a NaN diagnosis to replay from
+      return trainer;
     } catch (error) {
       backend.destroy();
       throw error;
@@ -111,6 +111,14 @@ export class Trainer {
 
   get backend(): Backend {
     return this.currentBackend;
+  }
+  /** Seeds the initial parameters and every epoch's shuffle (restore() may change it). */
+  get seed(): number {
+    return this.currentSeed;
+  }
+  /** Set once the current backend's device is lost: restore() then moves to a new backend. */
+  get backendLost(): BackendLostInfo | null {
+    return this.lostInfo;
   }
   get batch(): number {
     return this.currentBackend.description.batch;
@@ -155,30 +163,52 @@ export class Trainer {
     this.replacing = true;
     try {
       const old = this.currentBackend;
-      const description = describeNetwork(this.spec, batch);
-      const [parameters, state, metrics] = await Promise.all([
+      const [parameters, optimizerState, metrics] = await Promise.all([
         old.getParameters(),
         old.getOptimizerState(),
         old.takeMetrics(),
       ]);
       addMetrics(this.carried, metrics);
-      const next = await this.createBackend(description);
-      try {
-        await next.setData(this.dataset);
-        next.setParameters(parameters);
-        next.setOptimizerState(state);
-        next.setEpochOrder(this.order);
-      } catch (error) {
-        next.destroy(); // the old backend stays in use
-        throw error;
-      }
+      const state = { batch, parameters, optimizerState, order: this.order };
+      // On failure the new backend is destroyed and the old one stays in use.
+      const next = await makeLoadedBackend(this.createBackend, this.spec, this.dataset, state);
       const used = this.stepsDone * this.batch;
-      this.currentBackend = next;
+      this.adopt(next);
       this.stepsDone = Math.min(Math.ceil(used / batch), this.stepsPerEpoch);
       old.destroy();
     } finally {
       this.replacing = false;
     }
+  }
+
+  private learningRateSchedule: LearningRateSchedule = { ...CONSTANT_SCHEDULE };
+
+  /** The learning-rate schedule step() applies to the optimizer's (base) learning rate. */
+  get schedule(): LearningRateSchedule {
+    return { ...this.learningRateSchedule };
+  }
+
+  /**
+   * From the next step on, step t of the run (totalSteps: counted since this Trainer was made)
+   * trains with learningRateAt(optimizer.learningRate, schedule, t) (schedule.ts); the base rate
+   * may still change with setOptimizer. CONSTANT_SCHEDULE (the default) turns it off.
+   */
+  setSchedule(schedule: LearningRateSchedule): void {
+    validateSchedule(schedule);
+    this.learningRateSchedule = { ...schedule };
+  }
+
+  /** The learning rate the next step will train with. */
+  get nextLearningRate(): number {
+    return this.stepLearningRates(1)?.[0] ?? this.optimizerSettings.learningRate;
+  }
+
+  /** The scheduled rates of the next `count` steps, or undefined when every step uses the base rate. */
+  private stepLearningRates(count: number): Float32Array | undefined {
+    const schedule = this.learningRateSchedule;
+    if (isConstantSchedule(schedule)) return undefined;
+    const base = this.optimizerSettings.learningRate;
+    return fillLearningRates(new Float32Array(count), base, schedule, this.stepsTotal);
   }
 
   /** Runs `count` steps, moving to the next epoch (and its shuffle) whenever one is complete. */
@@ -190,7 +220,7 @@ export class Trainer {
     while (left > 0) {
       if (this.stepsDone === this.stepsPerEpoch) this.startEpoch(this.currentEpoch + 1);
       const n = Math.min(left, this.stepsPerEpoch - this.stepsDone);
-      this.currentBackend.train(this.stepsDone, n, this.optimizerSettings);
+      this.currentBackend.train(this.stepsDone, n, this.optimizerSettings, this.stepLearningRates(n));
       this.stepsDone += n;
       this.stepsTotal += n;
       left -= n;
@@ -200,7 +230,7 @@ export class Trainer {
   private startEpoch(epoch: number): void {
     this.currentEpoch = epoch;
     this.stepsDone = 0;
-    this.order = epochPermutation(this.dataset.train.count, this.seed, epoch);
+    this.order = epochPermutation(this.dataset.train.count, this.currentSeed, epoch);
     this.currentBackend.setEpochOrder(this.order);
   }
 
@@ -221,33 +251,111 @@ export class Trainer {
   }
 
   /**
+   * The run as it is now, for restore(): parameters, optimizer settings and state, schedule,
+   * batch, seed and position. Taken at the call (the GPU queues its copies behind the steps
+   * already submitted), so training may go on while it reads back.
+   */
+  async snapshot(): Promise<TrainerSnapshot> {
+    if (this.replacing) throw new Error('snapshot: wait for setBatchSize or restore to finish');
+    const { spec, seed, batch, epoch, stepInEpoch, totalSteps: step, optimizer, schedule, timeline } = this;
+    const backend = this.currentBackend;
+    const [parameters, optimizerState] = await Promise.all([
+      backend.getParameters(),
+      backend.getOptimizerState(),
+    ]);
+    const position = { spec: structuredClone(spec), seed, batch, epoch, stepInEpoch, step };
+    const snapshot = { ...position, optimizer, schedule, parameters, optimizerState };
+    if (timeline === this.timeline && step >= (this.replayPoint?.step ?? 0)) this.replayPoint = snapshot;
+    return snapshot;
+  }
+
+  /**
+   * Puts the run back where `snapshot` (or a checkpoint) was taken: the next step trains the same
+   * batch from the same parameters and optimizer state with the same settings. Metrics not yet
+   * taken are dropped. A new backend comes from the factory when the batch differs or the device
+   * was lost. Throws CheckpointError, changing nothing, when the snapshot does not fit.
+   */
+  async restore(snapshot: TrainerSnapshot): Promise<void> {
+    if (this.replacing) throw new Error('restore: wait for setBatchSize or restore to finish');
+    checkSnapshot(snapshot, this.spec, this.dataset);
+    const order = epochPermutation(this.dataset.train.count, snapshot.seed, snapshot.epoch);
+    const state = { ...snapshot, order };
+    this.replacing = true;
+    try {
+      const old = this.currentBackend;
+      if (this.lostInfo || snapshot.batch !== this.batch) {
+        this.adopt(await makeLoadedBackend(this.createBackend, this.spec, this.dataset, state));
+        old.destroy();
+      } else {
+        await old.takeMetrics(); // the steps they count are undone
+        loadBackend(old, state);
+      }
+    } finally {
+      this.replacing = false;
+    }
+    this.carried = emptyMetrics();
+    this.currentSeed = snapshot.seed;
+    this.currentEpoch = snapshot.epoch;
+    this.stepsDone = snapshot.stepInEpoch;
+    this.stepsTotal = snapshot.step;
+    this.order = order;
+    this.optimizerSettings = { ...snapshot.optimizer };
+    if (snapshot.schedule) this.setSchedule(snapshot.schedule);
+    this.timeline++;
+    this.replayPoint = snapshot;
+  }
+
+  /**
+   * Debug path (diagnose.ts): runs the batch the next step would train ('next', which may start
+   * the next epoch's order) or the last step trained ('last') forward and backward, no update.
+   */
+  inspectBatch(which: 'next' | 'last'): Promise<BatchTrace> {
+    if (which === 'next' && this.stepsDone === this.stepsPerEpoch) this.startEpoch(this.currentEpoch + 1);
+    const index = which === 'next' ? this.stepsDone : this.stepsDone - 1;
+    if (index < 0) return Promise.reject(new Error('inspectBatch: no step was trained in this epoch yet'));
+    return this.currentBackend.inspectBatch(index);
+  }
+
+  /**
+   * The error to throw for a report (`metrics`: the latest steps) whose loss is not finite, with a
+   * diagnosis naming the first layer that went bad (diagnose.ts). Leaves the run as it was.
+   */
+  async nonFiniteLossError(metrics: StepMetrics): Promise<NonFiniteLossError> {
+    const { totalSteps, epoch, replayPoint } = this;
+    const diagnosis = await diagnoseNonFiniteLoss(this, replayPoint, totalSteps - metrics.steps).finally(
+      () => {
+        this.replayPoint = replayPoint; // the diagnosis restores other snapshots on its way
+      },
+    );
+    const loss = `The loss became ${metrics.lossSum} by step ${totalSteps} (epoch ${epoch + 1})`;
+    return new NonFiniteLossError(`${loss}: ${diagnosis.message}`, diagnosis);
+  }
+
+  private adopt(backend: Backend): void {
+    this.currentBackend = backend;
+    this.lostInfo = null;
+    this.watchForLoss(backend);
+  }
+
+  private watchForLoss(backend: Backend): void {
+    void backend.lost.then((info) => {
+      if (this.currentBackend === backend) this.lostInfo = info;
+    });
+  }
+
+  /**
    * Trains until `epochs` more epochs are complete (a partly done epoch counts as the first),
    * reporting every `reportEvery` steps and at each epoch's end. Reports take the backend's
    * metrics, so the first also counts earlier steps not yet taken; the return value sums them all.
-   * Throws NonFiniteLossError, after reporting, when a report's loss is NaN or infinite.
+   * Throws NonFiniteLossError, after reporting, when a report's loss is NaN or infinite; its
+   * diagnosis names the first layer that produced a NaN or Inf.
    */
-  async trainEpochs(
+  trainEpochs(
     epochs: number,
     onProgress?: (progress: TrainerProgress) => void,
     reportEvery = 50,
   ): Promise<StepMetrics> {
-    const total: StepMetrics = { steps: 0, examples: 0, lossSum: 0, correct: 0 };
-    const target = this.completedEpochs + epochs;
-    while (this.completedEpochs < target) {
-      const inEpoch = this.stepsDone === this.stepsPerEpoch ? 0 : this.stepsDone;
-      this.step(Math.min(reportEvery, this.stepsPerEpoch - inEpoch));
-      const metrics = await this.takeMetrics();
-      addMetrics(total, metrics);
-      const { epoch, stepsPerEpoch, totalSteps } = this;
-      onProgress?.({ epoch, stepInEpoch: this.stepsDone, stepsPerEpoch, totalSteps, metrics });
-      if (!Number.isFinite(metrics.lossSum)) {
-        throw new NonFiniteLossError(
-          `The loss became ${metrics.lossSum} by step ${totalSteps} (epoch ${epoch + 1}); ` +
-            'lower the learning rate or restore the last checkpoint',
-        );
-      }
-    }
-    return total;
+    return trainInReports(this, { stepsLeft: untilEpochs(this, epochs), onProgress, reportEvery });
   }
 
   destroy(): void {

@@ -1,30 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { outputDir, parseTrainArgs, UsageError } from '../../src/cli/train-args.ts';
+import { outputDir, parseTrainArgs, USAGE, UsageError } from '../../src/cli/train-args.ts';
+import { recipe } from '../../src/model/recipes.ts';
 
 describe('parseTrainArgs', () => {
-  it('fills in the defaults', () => {
+  it("fills in the defaults, the training settings from the net's recipe", () => {
     const args = parseTrainArgs([]);
+    const r = recipe('lenet5');
     expect(args).toMatchObject({
       net: 'lenet5',
       dataset: 'mnist',
       backend: 'gpu',
-      epochs: 1,
-      batch: 64,
+      epochs: r.epochs,
+      batch: r.batch,
       steps: null,
       seed: 0,
-      optimizer: 'sgd',
-      learningRate: null,
-      momentum: 0.9,
-      weightDecay: 0,
+      optimizer: r.optimizer.kind,
+      learningRate: r.optimizer.learningRate,
+      momentum: r.optimizer.momentum,
+      weightDecay: r.optimizer.weightDecay,
+      schedule: r.schedule,
+      warmup: r.warmupSteps,
       evalLimit: null,
       json: false,
     });
     expect(outputDir(args)).toBe('out/lenet5-mnist-gpu');
   });
 
+  it.each(['seed', 'lenet5', 'convnet'] as const)(
+    '%s: defaults are its recipe, listed in the usage',
+    (net) => {
+      const r = recipe(net);
+      const args = parseTrainArgs(['--net', net]);
+      expect([args.optimizer, args.learningRate, args.batch, args.epochs]).toEqual([
+        r.optimizer.kind,
+        r.optimizer.learningRate,
+        r.batch,
+        r.epochs,
+      ]);
+      expect([args.schedule, args.warmup]).toEqual([r.schedule, r.warmupSteps]);
+      expect(USAGE).toContain(`${net.padEnd(8)} ${r.optimizer.kind} lr ${r.optimizer.learningRate}`);
+    },
+  );
+
+  it("another optimizer than the recipe's gets its usual rate; --schedule constant drops the warm-up", () => {
+    const other = recipe('lenet5').optimizer.kind === 'adam' ? 'sgd' : 'adam';
+    expect(parseTrainArgs(['--optimizer', other]).learningRate).toBe(other === 'sgd' ? 0.05 : 0.001);
+    expect(parseTrainArgs(['--optimizer', other, '--lr', '0.3']).learningRate).toBe(0.3);
+    expect(parseTrainArgs(['--schedule', 'constant'])).toMatchObject({ schedule: 'constant', warmup: 0 });
+    expect(parseTrainArgs(['--schedule', 'constant', '--warmup', '7'])).toMatchObject({ warmup: 7 });
+    expect(parseTrainArgs(['--schedule', 'linear'])).toMatchObject({
+      schedule: 'linear',
+      warmup: recipe('lenet5').warmupSteps,
+    });
+  });
+
   it('reads every flag', () => {
     const args = parseTrainArgs(
-      '--net convnet --dataset fashion-mnist --backend cpu --epochs 3 --batch 17 --steps 5 --seed 42 --optimizer adam --lr 0.002 --momentum 0 --weight-decay 1e-4 --out x/y --eval-limit 300 --json'.split(
+      '--net convnet --dataset fashion-mnist --backend cpu --epochs 3 --batch 17 --steps 5 --seed 42 --optimizer adam --lr 0.002 --momentum 0 --weight-decay 1e-4 --out x/y --eval-limit 300 --schedule linear --warmup 0 --json'.split(
         ' ',
       ),
     );
@@ -42,6 +74,8 @@ describe('parseTrainArgs', () => {
       weightDecay: 1e-4,
       out: 'x/y',
       evalLimit: 300,
+      schedule: 'linear',
+      warmup: 0,
       json: true,
     });
     expect(outputDir(args)).toBe('x/y');
@@ -61,6 +95,8 @@ describe('parseTrainArgs', () => {
     [['--lr', '0'], /--lr: expected a finite number > 0, got "0"/],
     [['--momentum', 'NaN'], /--momentum: expected a finite number >= 0, got "NaN"/],
     [['--weight-decay', 'Infinity'], /--weight-decay: expected a finite number >= 0/],
+    [['--schedule', 'step'], /--schedule: unknown value "step"; accepted values: constant, cosine, linear/],
+    [['--warmup', '2.5'], /--warmup: expected a whole number >= 0, got "2.5"/],
     [['--bogus', '1'], /Unknown option '--bogus'/],
     [['stray'], /Unexpected argument 'stray'/],
   ])('rejects %j', (argv, message) => {

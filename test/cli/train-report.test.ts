@@ -21,7 +21,13 @@ describe('formatConfusion', () => {
 
 describe('evaluationSummary', () => {
   it('averages loss and accuracy over the examples', () => {
-    const summary = evaluationSummary({ examples: 8, lossSum: 2, correct: 6, confusion: new Uint32Array(4) });
+    const summary = evaluationSummary({
+      examples: 8,
+      lossSum: 2,
+      correct: 6,
+      confusion: new Uint32Array(4),
+      predictions: new Uint8Array(8),
+    });
     expect(summary).toEqual({ loss: 0.25, accuracy: 0.75 });
   });
 });

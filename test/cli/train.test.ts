@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src/model/checkpoint.ts';
+import { recipe } from '../../src/model/recipes.ts';
 import { readSafetensors } from '../../src/model/safetensors.ts';
 import { lastJsonLine, pngSize, runTrainCli } from './run-cli.ts';
 
@@ -25,12 +26,15 @@ describe('npm run train (cpu)', () => {
       adapter: 'cpu',
       seed: 3,
       batch: 32,
-      optimizer: 'sgd',
+      optimizer: recipe('lenet5').optimizer.kind, // the recipe's, as no flag names one
+      learning_rate: recipe('lenet5').optimizer.learningRate,
+      schedule: recipe('lenet5').schedule,
+      warmup_steps: 29, // the recipe's warm-up, shortened to fit the 30-step run
       steps: 30,
       epochs: 0.016,
       test_examples: 10000,
     });
-    // 30 steps of SGD with momentum already beat chance (10%) by far.
+    // 30 steps already beat chance (10%) by far.
     expect(summary.test_accuracy).toBeGreaterThan(0.4);
     expect(summary.test_loss).toBeLessThan(2);
     expect(summary.train_images_per_s).toBeGreaterThan(0);

@@ -21,6 +21,11 @@ import { checkSoftmaxCrossEntropy } from './softmax_cross_entropy.ts';
 import { checkConv2d } from './conv2d.ts';
 import { checkSplitSum } from './split_sum.ts';
 import { checkMetricsAccumulate } from './metrics_accumulate.ts';
+import { checkDiagnose } from './diagnose.ts';
+import { checkSegmentStats } from './segment_stats.ts';
+import { checkProbe } from './probe.ts';
+import { checkImageAscent } from './image_ascent.ts';
+import { checkInputGradient } from './input_gradient.ts';
 
 export const gpuChecks = {
   runtime: checkRuntime,
@@ -37,6 +42,11 @@ export const gpuChecks = {
   conv2d: checkConv2d,
   split_sum: checkSplitSum,
   metrics_accumulate: checkMetricsAccumulate,
+  diagnose: checkDiagnose,
+  segment_stats: checkSegmentStats,
+  probe: checkProbe,
+  image_ascent: checkImageAscent,
+  input_gradient: checkInputGradient,
 } satisfies Record<string, GpuCheck>;
 
 export type GpuCheckName = keyof typeof gpuChecks;
