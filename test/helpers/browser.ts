@@ -1,6 +1,7 @@
 // Headless Chromium for GPU tests: a Vite dev server on 127.0.0.1 (a secure origin, so navigator.gpu
 // exists) serving the repo, and Debian's /usr/bin/chromium driven by puppeteer-core. Browser console
-// errors and page errors are forwarded to the test output. Not a test runner: callers evaluate.
+// errors and page errors are forwarded to the test output. launchChromium and forwardConsole are
+// also used on their own (the e2e harness serves the built app instead). Not a test runner.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,8 @@ async function startVite(pages: string[]): Promise<ViteDevServer> {
   return server;
 }
 
-function forwardConsole(page: Page, problems: string[]): void {
+/** Records console errors/warnings, page errors and failed requests of `page` (and prints them). */
+export function forwardConsole(page: Page, problems: string[]): void {
   const record = (line: string) => {
     problems.push(line);
     console.error(line);
@@ -82,25 +84,58 @@ function forwardConsole(page: Page, problems: string[]): void {
   page.on('requestfailed', (request) => record(`[chromium request failed] ${request.url()}`));
 }
 
+export interface ChromiumOptions {
+  /** Chromium flags added after CHROMIUM_FLAGS. */
+  extraArgs?: string[];
+  /** false: leave out --enable-unsafe-webgpu, so the page finds no adapter (the no-WebGPU case). */
+  webgpu?: boolean;
+  protocolTimeoutMs?: number;
+}
+
+export interface LaunchedChromium {
+  readonly browser: Browser;
+  /** Closes the browser and removes its profile directory. */
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium with the flags above and a fresh profile (so IndexedDB starts empty). */
+export async function launchChromium(options: ChromiumOptions = {}): Promise<LaunchedChromium> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'convscope-chromium-'));
+  const base =
+    options.webgpu === false ? CHROMIUM_FLAGS.filter((f) => f !== '--enable-unsafe-webgpu') : CHROMIUM_FLAGS;
+  try {
+    const browser = await puppeteer.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      userDataDir,
+      args: [...base, ...(options.extraArgs ?? []), ...extraFlags()],
+      protocolTimeout: options.protocolTimeoutMs,
+    });
+    return {
+      browser,
+      async close() {
+        await browser.close();
+        rmSync(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw new Error(`could not launch ${chromiumPath()} (set CHROMIUM_PATH to another Chromium): ${error}`);
+  }
+}
+
 export async function startBrowserHarness(options: BrowserHarnessOptions = {}): Promise<BrowserHarness> {
   const server = await startVite(options.pages ?? DEFAULT_PAGES);
   const baseUrl = server.resolvedUrls?.local[0];
   if (!baseUrl) throw new Error('Vite started but reported no local URL');
-  const userDataDir = mkdtempSync(join(tmpdir(), 'convscope-chromium-'));
-  let browser: Browser;
+  let chromium: LaunchedChromium;
   try {
-    browser = await puppeteer.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      userDataDir,
-      args: [...CHROMIUM_FLAGS, ...(options.extraArgs ?? []), ...extraFlags()],
-      protocolTimeout: options.protocolTimeoutMs,
-    });
+    chromium = await launchChromium(options);
   } catch (error) {
     await server.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-    throw new Error(`could not launch ${chromiumPath()} (set CHROMIUM_PATH to another Chromium): ${error}`);
+    throw error;
   }
+  const { browser } = chromium;
   const problems: string[] = [];
   return {
     baseUrl,
@@ -113,9 +148,8 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
       return page;
     },
     async close() {
-      await browser.close();
+      await chromium.close();
       await server.close();
-      rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

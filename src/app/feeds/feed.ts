@@ -1,0 +1,100 @@
+// A rate-limited feed: turns frequent requests ("the trainer moved, refresh this view") into at
+// most one read at a time, at most one start per `minIntervalMs`. While a read is in flight or the
+// interval has not passed, requests are not queued: each replaces the one waiting, so the view
+// always gets the latest state and a slow read (a GPU readback) never piles up work behind the
+// training. stop() drops what waits and ignores the result of a read still in flight.
+// Generic and DOM-free: the concrete feeds (filters, probe, health, evaluation) supply read().
+
+export interface FeedOptions {
+  /** Least time between the starts of two reads, in ms. */
+  minIntervalMs: number;
+  /** Clock in ms (default performance.now); tests pass the fake timers' clock. */
+  now?: () => number;
+  /** A read that rejected (or a delivery that threw); default: console.warn. */
+  onError?: (error: unknown) => void;
+}
+
+/** A read returning null delivers nothing (e.g. no trainer at the moment). */
+export type FeedRead<R, T> = (request: R) => Promise<T | null>;
+export type FeedDeliver<R, T> = (value: T, request: R) => void;
+
+const NOTHING = Symbol('no request');
+
+export class Feed<R, T> {
+  private pending: R | typeof NOTHING = NOTHING;
+  private inFlight = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastStart = -Infinity;
+  private isStopped = false;
+  private readonly now: () => number;
+  private readonly onError: (error: unknown) => void;
+  /** Reads started, and requests replaced by a later one before their read could start. */
+  readonly counts = { reads: 0, dropped: 0 };
+
+  constructor(
+    private readonly read: FeedRead<R, T>,
+    private readonly deliver: FeedDeliver<R, T>,
+    private readonly options: FeedOptions,
+  ) {
+    if (!(options.minIntervalMs >= 0)) {
+      throw new RangeError(`Feed: minIntervalMs must be a number >= 0, got ${options.minIntervalMs}`);
+    }
+    this.now = options.now ?? (() => performance.now());
+    this.onError = options.onError ?? ((error) => console.warn('view feed:', error));
+  }
+
+  /** Asks for a fresh value; replaces any request still waiting. */
+  request(request: R): void {
+    if (this.isStopped) return;
+    if (this.pending !== NOTHING) this.counts.dropped++;
+    this.pending = request;
+    this.pump();
+  }
+
+  /** True while a read is in flight. */
+  get busy(): boolean {
+    return this.inFlight;
+  }
+
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
+  /** Drops the waiting request; a read in flight finishes but is not delivered. Final. */
+  stop(): void {
+    this.isStopped = true;
+    this.pending = NOTHING;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private pump(): void {
+    if (this.isStopped || this.inFlight || this.timer !== null || this.pending === NOTHING) return;
+    const wait = this.lastStart + this.options.minIntervalMs - this.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.pump();
+      }, wait);
+      return;
+    }
+    const request = this.pending;
+    this.pending = NOTHING;
+    this.inFlight = true;
+    this.lastStart = this.now();
+    this.counts.reads++;
+    void this.run(request);
+  }
+
+  private async run(request: R): Promise<void> {
+    try {
+      const value = await this.read(request);
+      if (value !== null && !this.isStopped) this.deliver(value, request);
+    } catch (error) {
+      if (!this.isStopped) this.onError(error);
+    } finally {
+      this.inFlight = false;
+      this.pump();
+    }
+  }
+}

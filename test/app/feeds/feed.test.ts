@@ -1,0 +1,149 @@
+// The generic rate-limited feed under fake timers: the first request reads at once, later ones
+// wait out the interval, requests made while a read is in flight are not queued but replace each
+// other (the latest wins), never two reads in flight, stop() drops what waits and ignores what is
+// in flight, a failed read is reported and the feed goes on, a null read delivers nothing.
+
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Feed } from '../../../src/app/feeds/feed.ts';
+
+/** A read the test resolves by hand, counting how many are in flight at once. */
+function manualRead() {
+  const calls: { request: number; resolve: (value: string | null) => void; reject: (e: Error) => void }[] =
+    [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const read = (request: number) =>
+    new Promise<string | null>((resolve, reject) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const done = () => inFlight--;
+      calls.push({
+        request,
+        resolve: (v) => {
+          done();
+          resolve(v);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      });
+    });
+  return { read, calls, maxInFlight: () => maxInFlight };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function makeFeed(minIntervalMs = 100) {
+  const reads = manualRead();
+  const delivered: [string, number][] = [];
+  const errors: unknown[] = [];
+  const feed = new Feed<number, string>(reads.read, (value, request) => delivered.push([value, request]), {
+    minIntervalMs,
+    now: () => Date.now(),
+    onError: (e) => errors.push(e),
+  });
+  return { feed, reads, delivered, errors };
+}
+
+describe('Feed', () => {
+  it('reads at once, then no sooner than minIntervalMs after the previous start', async () => {
+    const { feed, reads, delivered } = makeFeed(100);
+    feed.request(1);
+    expect(reads.calls.map((c) => c.request)).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(10);
+    reads.calls[0].resolve('one');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toEqual([['one', 1]]);
+    feed.request(2);
+    await vi.advanceTimersByTimeAsync(80); // 90 ms after the first start
+    expect(reads.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10); // 100 ms
+    expect(reads.calls.map((c) => c.request)).toEqual([1, 2]);
+  });
+
+  it('never has two reads in flight; requests made meanwhile collapse into the latest', async () => {
+    const { feed, reads, delivered } = makeFeed(0);
+    feed.request(1);
+    for (let r = 2; r <= 9; r++) {
+      feed.request(r);
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    expect(reads.calls).toHaveLength(1);
+    expect(feed.busy).toBe(true);
+    reads.calls[0].resolve('first');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reads.calls.map((c) => c.request)).toEqual([1, 9]); // 2..8 were dropped
+    expect(feed.counts).toEqual({ reads: 2, dropped: 7 });
+    feed.request(10);
+    feed.request(11);
+    reads.calls[1].resolve('latest');
+    await vi.advanceTimersByTimeAsync(0);
+    reads.calls[2].resolve('last');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reads.calls.map((c) => c.request)).toEqual([1, 9, 11]);
+    expect(delivered).toEqual([
+      ['first', 1],
+      ['latest', 9],
+      ['last', 11],
+    ]);
+    expect(reads.maxInFlight()).toBe(1);
+    expect(feed.busy).toBe(false);
+  });
+
+  it('a request waiting for the interval is replaced, not added', async () => {
+    const { feed, reads } = makeFeed(100);
+    feed.request(1);
+    reads.calls[0].resolve('a');
+    await vi.advanceTimersByTimeAsync(1);
+    feed.request(2);
+    feed.request(3);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(reads.calls.map((c) => c.request)).toEqual([1, 3]);
+  });
+
+  it('stop() drops the waiting request and ignores the read in flight; later requests do nothing', async () => {
+    const { feed, reads, delivered } = makeFeed(50);
+    feed.request(1);
+    feed.request(2);
+    feed.stop();
+    reads.calls[0].resolve('late');
+    await vi.advanceTimersByTimeAsync(500);
+    feed.request(3);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(reads.calls).toHaveLength(1);
+    expect(delivered).toEqual([]);
+    expect(feed.stopped).toBe(true);
+  });
+
+  it('reports a failed read and goes on; a null read delivers nothing', async () => {
+    const { feed, reads, delivered, errors } = makeFeed(0);
+    feed.request(1);
+    reads.calls[0].reject(new Error('device lost'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(errors).toEqual([new Error('device lost')]);
+    feed.request(2);
+    reads.calls[1].resolve(null);
+    await vi.advanceTimersByTimeAsync(0);
+    feed.request(3);
+    reads.calls[2].resolve('back');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toEqual([['back', 3]]);
+  });
+
+  it('rejects a negative interval', () => {
+    expect(
+      () =>
+        new Feed(
+          async () => 1,
+          () => {},
+          { minIntervalMs: -1 },
+        ),
+    ).toThrow(/minIntervalMs/);
+  });
+});
