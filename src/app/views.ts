@@ -69,7 +69,7 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
     predictions: panel('Predictions', predictions, false, 'top 3 on test images'),
     pad: panel('Draw a digit', pad),
     confusion: panel('Confusion matrix', confusion, false, 'click a cell for its images'),
-    health: panel('Layer health', health),
+    health: panel('Layer health', health, true, 'ranges over 16 test images and the last update'),
     timeline: panel('Filter timeline', timeline, true, 'scrub through snapshots'),
   };
   shell.append(...Object.values(panels));
