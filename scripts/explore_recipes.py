@@ -181,7 +181,9 @@ def schedule_factor(kind, step, total, warmup):
 def evaluate(model, x, y):
     model.eval()
     with torch.no_grad():
-        correct = sum((model(x[i : i + 1000]).argmax(1) == y[i : i + 1000]).sum().item() for i in range(0, len(x), 1000))
+        correct = 0
+        for i in range(0, len(x), 1000):
+            correct += (model(x[i : i + 1000]).argmax(1) == y[i : i + 1000]).sum().item()
     model.train()
     return correct / len(x)
 

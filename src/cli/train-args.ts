@@ -61,12 +61,12 @@ export const USAGE = `Usage: npm run train -- [options]
   --weight-decay W      L2 weight decay
   --schedule NAME       ${SCHEDULE_KINDS.join(' | ')}: learning rate over the run (decays reach 0 at its end)
   --warmup N            steps of linear learning-rate warm-up (0 with --schedule constant)
-  Training settings left out come from the network's recipe (src/model/recipes.ts):
-${recipeLines()}
   --out DIR             where to write the checkpoint and images (default out/<net>-<dataset>-<backend>)
   --eval-limit N        evaluate on the first N test images only (default: all)
   --json                print one JSON summary as the last line of stdout
-  --help                show this text`;
+  --help                show this text
+Training settings left out come from the network's recipe (src/model/recipes.ts):
+${recipeLines()}`;
 
 const STRING_FLAGS = [
   'net',

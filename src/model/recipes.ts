@@ -26,13 +26,14 @@ export const DEFAULT_LEARNING_RATES: Readonly<Record<OptimizerSettings['kind'], 
 
 const RECIPES: Readonly<Record<PresetName, TrainingRecipe>> = {
   // Sigmoids: the fc layer's 2880 inputs sit near 0.5, so plain SGD barely learns in an epoch;
-  // Adam with a high peak reached after a long warm-up, and small batches (more updates), do.
+  // Adam with a high peak reached after a long warm-up, and small batches (more updates), do. A
+  // higher peak (0.012) collapsed 2 seeds of 3; even so, one seed of 3 ends just under 97%.
   seed: {
     optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam', learningRate: 0.008 },
-    batch: 16,
+    batch: 8,
     epochs: 1,
     schedule: 'cosine',
-    warmupSteps: 1500,
+    warmupSteps: 2000,
   },
   // A decay to 0 and a higher peak after a longer warm-up: 97.7% -> ~98.8% after one epoch.
   lenet5: {
