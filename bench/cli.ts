@@ -41,7 +41,8 @@ export interface BenchArgs {
   argv: string[];
 }
 
-const list = (value: string | undefined) =>
+/** A comma-separated flag value as trimmed, non-empty items; undefined when the flag is absent. */
+export const commaList = (value: string | undefined) =>
   value
     ?.split(',')
     .map((s) => s.trim())
@@ -68,10 +69,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if ((positionals[0] ?? 'kernels') !== 'kernels' || positionals.length > 1) {
     throw new Error(`unknown benchmark '${positionals.join(' ')}'\n${USAGE}`);
   }
-  const nets = (list(values.net) ?? [...NET_NAMES]) as NetName[];
-  const impls = (list(values.impl) ?? [...IMPLS]) as Impl[];
+  const nets = (commaList(values.net) ?? [...NET_NAMES]) as NetName[];
+  const impls = (commaList(values.impl) ?? [...IMPLS]) as Impl[];
   const unknown = [...nets.filter((n) => !NET_NAMES.includes(n)), ...impls.filter((i) => !IMPLS.includes(i))];
-  const batches = list(values.batch)?.map(Number);
+  const batches = commaList(values.batch)?.map(Number);
   const counts = [values.iterations, values.samples].filter((v) => v !== undefined).map(Number);
   const maxGflop = Number(values['cpu-max-gflop'] ?? 0.5);
   if (
@@ -85,7 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const options = {
     nets,
     impls,
-    ops: list(values.op),
+    ops: commaList(values.op),
     iterations: values.iterations ? Number(values.iterations) : undefined,
     samples: values.samples ? Number(values.samples) : undefined,
     cpuMaxFlops: maxGflop * 1e9,

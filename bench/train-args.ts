@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { NET_NAMES, type NetName } from './cases.ts';
+import { commaList } from './cli.ts';
 import {
   TRAIN_DEFAULTS,
   TRAIN_ENVS,
@@ -34,14 +35,8 @@ export interface TrainBenchArgs {
   argv: string[];
 }
 
-const list = (value: string | undefined) =>
-  value
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
 function choices<T extends string>(what: string, value: string | undefined, allowed: readonly T[]): T[] {
-  const got = list(value) ?? [...allowed];
+  const got = commaList(value) ?? [...allowed];
   const unknown = got.filter((g) => !allowed.includes(g as T));
   if (unknown.length > 0 || got.length === 0) {
     throw new Error(
@@ -91,7 +86,9 @@ export function parseTrainArgs(argv: string[]): TrainBenchArgs {
     if (positionals[0] !== 'train' || positionals.length > 1) {
       throw new Error(`expected 'train' and options, got '${positionals.join(' ')}'`);
     }
-    const batches = list(values.batches)?.map((b) => count('batches', b, 0)) ?? [...TRAIN_DEFAULTS.batches];
+    const batches = commaList(values.batches)?.map((b) => count('batches', b, 0)) ?? [
+      ...TRAIN_DEFAULTS.batches,
+    ];
     const optimizer = values.optimizer ?? 'sgd';
     if (optimizer !== 'sgd' && optimizer !== 'adam')
       throw new Error(`--optimizer: sgd or adam, got '${optimizer}'`);
