@@ -5,6 +5,8 @@
 import type { KeyValueStore } from '../../src/app/idb-store.ts';
 import type { Session, SessionOptions } from '../../src/app/session.ts';
 import type { backendFactory } from '../../src/app/backends.ts';
+import { decodeSpec } from '../../src/app/spec-codec.ts';
+import { defaultConfig, type RunConfig } from '../../src/app/url-state.ts';
 import { DATASET_INFO, type Dataset } from '../../src/data/dataset.ts';
 import type { Backend } from '../../src/model/backend.ts';
 import { CpuBackend } from '../../src/model/cpu-backend.ts';
@@ -28,6 +30,11 @@ export function smallDataset(train: number, test: number): Dataset {
     train: split(train),
     test: split(test),
   };
+}
+
+/** A small conv net at batch 13 (not a divisor of the small datasets' sizes), other settings default. */
+export function smallRunConfig(changes: Partial<RunConfig> = {}): RunConfig {
+  return { ...defaultConfig(), spec: decodeSpec('c3x4r.m2.f12r.k10'), batch: 13, ...changes };
 }
 
 export class MemoryStore implements KeyValueStore {

@@ -5,8 +5,6 @@
 // lost its device ends; without a new device it goes on from the snapshot on the CPU backend.
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/app/session.ts';
-import { decodeSpec } from '../../src/app/spec-codec.ts';
-import { defaultConfig, type RunConfig } from '../../src/app/url-state.ts';
 import { CpuBackend } from '../../src/model/cpu-backend.ts';
 import { Trainer } from '../../src/model/trainer.ts';
 import {
@@ -14,6 +12,7 @@ import {
   fakeGpu,
   MemoryStore,
   smallDataset,
+  smallRunConfig,
   until,
   type FakeGpu,
   type SessionOptions,
@@ -21,9 +20,7 @@ import {
 
 const dataset = smallDataset(311, 57);
 
-function config(changes: Partial<RunConfig> = {}): RunConfig {
-  return { ...defaultConfig(), spec: decodeSpec('c3x4r.m2.f12r.k10'), batch: 13, ...changes };
-}
+const config = smallRunConfig;
 
 function noticeText(session: Session, key: string): string {
   return session.state.notices.find((n) => n.key === key)?.text ?? '';

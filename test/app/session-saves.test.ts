@@ -9,13 +9,11 @@ import { decodeSpec, encodeSpec } from '../../src/app/spec-codec.ts';
 import { defaultConfig, type RunConfig } from '../../src/app/url-state.ts';
 import { decodeCheckpoint } from '../../src/model/checkpoint.ts';
 import { sampleCheckpointBytes } from './sample-checkpoint.ts';
-import { MemoryStore, smallDataset, until, type SessionOptions } from './session-fakes.ts';
+import { MemoryStore, smallDataset, smallRunConfig, until, type SessionOptions } from './session-fakes.ts';
 
 const dataset = smallDataset(311, 57);
 
-function config(changes: Partial<RunConfig> = {}): RunConfig {
-  return { ...defaultConfig(), spec: decodeSpec('c3x4r.m2.f12r.k10'), batch: 13, ...changes };
-}
+const config = smallRunConfig;
 
 async function startSession(
   store: MemoryStore | null,

@@ -7,31 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/app/session.ts';
 import { decodeSpec } from '../../src/app/spec-codec.ts';
 import { defaultConfig, type RunConfig } from '../../src/app/url-state.ts';
-import { DATASET_INFO, type Dataset } from '../../src/data/dataset.ts';
-import { Random } from '../../src/util/random.ts';
+import { smallDataset, smallRunConfig, until } from './session-fakes.ts';
 
-function smallDataset(train: number, test: number): Dataset {
-  const random = new Random(7);
-  const split = (count: number) => ({
-    count,
-    images: Uint8Array.from({ length: count * 784 }, () => random.int(256)),
-    labels: Uint8Array.from({ length: count }, () => random.int(10)),
-  });
-  const info = DATASET_INFO.mnist;
-  return {
-    name: 'mnist',
-    classNames: info.classNames,
-    imageHeight: 28,
-    imageWidth: 28,
-    channels: 1,
-    train: split(train),
-    test: split(test),
-  };
-}
-
-function config(changes: Partial<RunConfig> = {}): RunConfig {
-  return { ...defaultConfig(), spec: decodeSpec('c3x4r.m2.f12r.k10'), batch: 13, ...changes };
-}
+const config = smallRunConfig;
 
 async function startSession(changes: Partial<RunConfig> = {}) {
   const dataset = smallDataset(311, 57);
@@ -44,18 +22,6 @@ async function startSession(changes: Partial<RunConfig> = {}) {
   });
   await session.start();
   return session;
-}
-
-function until(session: Session, test: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (!test()) return;
-      session.removeEventListener('state', check);
-      resolve();
-    };
-    session.addEventListener('state', check);
-    check();
-  });
 }
 
 describe('Session', () => {
