@@ -67,6 +67,12 @@ export class Trainer {
   private replacing = false;
   /** Where a NaN diagnosis replays from: the latest snapshot taken or restored (or the start). */
   private replayPoint: TrainerSnapshot | null = null;
+  /**
+   * The newest replay point a finite report has vouched for (a loss was computed from its
+   * parameters and was finite). A snapshot taken between the bad steps and the report that shows
+   * them holds broken parameters; the diagnosis replays from this one instead.
+   */
+  private finitePoint: TrainerSnapshot | null = null;
   /** Bumped by restore(): a snapshot still reading back then belongs to the run before it. */
   private timeline = 0;
   private lostInfo: BackendLostInfo | null = null;
@@ -236,9 +242,15 @@ export class Trainer {
 
   /** Metrics of the steps since the last call. */
   async takeMetrics(): Promise<StepMetrics> {
+    const { stepsTotal: covered, timeline } = this;
     const metrics = await this.currentBackend.takeMetrics();
     addMetrics(metrics, this.carried);
     this.carried = { steps: 0, examples: 0, lossSum: 0, correct: 0 };
+    // Every step up to `covered` had a finite loss, so parameters from before it are sound.
+    const point = this.replayPoint;
+    if (Number.isFinite(metrics.lossSum) && timeline === this.timeline && point && point.step < covered) {
+      this.finitePoint = point;
+    }
     return metrics;
   }
 
@@ -303,6 +315,7 @@ export class Trainer {
     if (snapshot.schedule) this.setSchedule(snapshot.schedule);
     this.timeline++;
     this.replayPoint = snapshot;
+    this.finitePoint = null; // from the run before; the restored snapshot is the replay point now
   }
 
   /**
@@ -321,12 +334,14 @@ export class Trainer {
    * diagnosis naming the first layer that went bad (diagnose.ts). Leaves the run as it was.
    */
   async nonFiniteLossError(metrics: StepMetrics): Promise<NonFiniteLossError> {
-    const { totalSteps, epoch, replayPoint } = this;
-    const diagnosis = await diagnoseNonFiniteLoss(this, replayPoint, totalSteps - metrics.steps).finally(
-      () => {
-        this.replayPoint = replayPoint; // the diagnosis restores other snapshots on its way
-      },
-    );
+    const { totalSteps, epoch, replayPoint, finitePoint } = this;
+    const lastFinite = totalSteps - metrics.steps;
+    const from = replayPoint && replayPoint.step <= lastFinite ? replayPoint : finitePoint;
+    const diagnosis = await diagnoseNonFiniteLoss(this, from, lastFinite).finally(() => {
+      // The diagnosis restores other snapshots on its way.
+      this.replayPoint = replayPoint;
+      this.finitePoint = finitePoint;
+    });
     const loss = `The loss became ${metrics.lossSum} by step ${totalSteps} (epoch ${epoch + 1})`;
     return new NonFiniteLossError(`${loss}: ${diagnosis.message}`, diagnosis);
   }

@@ -190,6 +190,26 @@ describe('NonFiniteLossError names the first bad layer', () => {
     expect(await t.getParameters()).toEqual(stoppedAt.parameters);
   });
 
+  it('a snapshot taken after the loss went bad is not replayed from: the last one a finite report vouched for is', async () => {
+    const options = { spec: linear, optimizer: { kind: 'sgd' as const, learningRate: 10, momentum: 0.9 } };
+    const probe = await trainer(options);
+    let firstBad = 0;
+    while (firstBad === 0) {
+      probe.step(1);
+      if (!Number.isFinite((await probe.takeMetrics()).lossSum)) firstBad = probe.totalSteps;
+    }
+    const t = await trainer(options);
+    t.step(firstBad - 1);
+    expect(Number.isFinite((await t.takeMetrics()).lossSum)).toBe(true);
+    t.step(2); // the bad step and one more, then a snapshot before anyone looks at the loss
+    const late = await t.snapshot();
+    expect(late.parameters.every(Number.isFinite)).toBe(false);
+    const error = await t.nonFiniteLossError(await t.takeMetrics());
+    expect(error.diagnosis).toMatchObject({ step: firstBad, replayed: true });
+    expect(error.diagnosis!.finding!.tensor).toBe('output');
+    expect(t.totalSteps).toBe(firstBad + 1);
+  });
+
   it('without a snapshot taken under the current settings, inspects the last batch as it stands', async () => {
     const parameters = initialParameters(description, 5);
     parameters[layout.layers[1].bias.offset] = NaN;
