@@ -39,6 +39,8 @@ export interface TrainArgs {
   json: boolean;
   /** Evaluate on the first N test images only (null: the full test set). For quick tests. */
   evalLimit: number | null;
+  /** GPU only: destroy the device once after this step, to rehearse the recovery (null: never). */
+  loseDeviceAt: number | null;
   help: boolean;
 }
 
@@ -63,6 +65,7 @@ export const USAGE = `Usage: npm run train -- [options]
   --warmup N            steps of linear learning-rate warm-up (0 with --schedule constant)
   --out DIR             where to write the checkpoint and images (default out/<net>-<dataset>-<backend>)
   --eval-limit N        evaluate on the first N test images only (default: all)
+  --lose-device-at N    gpu: destroy the device once after step N, to rehearse recovering from a lost device
   --json                print one JSON summary as the last line of stdout
   --help                show this text
 Training settings left out come from the network's recipe (src/model/recipes.ts):
@@ -84,6 +87,7 @@ const STRING_FLAGS = [
   'eval-limit',
   'schedule',
   'warmup',
+  'lose-device-at',
 ] as const;
 
 function recipeLines(): string {
@@ -151,10 +155,15 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   const optimizer = choice('optimizer', text('optimizer'), OPTIMIZER_NAMES, r.optimizer.kind);
   const rate = optimizer === r.optimizer.kind ? r.optimizer.learningRate : DEFAULT_LEARNING_RATES[optimizer];
   const schedule = choice('schedule', text('schedule'), SCHEDULE_KINDS, r.schedule);
+  const backend = choice('backend', text('backend'), BACKEND_NAMES, 'gpu');
+  const loseDeviceAt = number('lose-device-at', text('lose-device-at'), 'count');
+  if (loseDeviceAt !== null && backend !== 'gpu') {
+    throw new UsageError('--lose-device-at: only the gpu backend has a device to lose; add --backend gpu');
+  }
   return {
     net,
     dataset: choice('dataset', text('dataset'), DATASET_NAMES, 'mnist'),
-    backend: choice('backend', text('backend'), BACKEND_NAMES, 'gpu'),
+    backend,
     epochs: number('epochs', text('epochs'), 'count') ?? r.epochs,
     batch: number('batch', text('batch'), 'count') ?? r.batch,
     steps: number('steps', text('steps'), 'count'),
@@ -170,6 +179,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     out: text('out') ?? null,
     json: values.json === true,
     evalLimit: number('eval-limit', text('eval-limit'), 'integer'),
+    loseDeviceAt,
     help: values.help === true,
   };
 }

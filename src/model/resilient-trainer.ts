@@ -7,7 +7,7 @@
 
 import type { BackendLostInfo, StepMetrics } from './backend.ts';
 import type { Trainer, TrainerProgress, TrainerSnapshot } from './trainer.ts';
-import { trainInReports, untilEpochs, type ReportLoop } from './trainer-loop.ts';
+import { trainInReports, untilEpochs, type ReportEvery, type ReportLoop } from './trainer-loop.ts';
 
 export type ResilienceEvent =
   | { kind: 'snapshot'; step: number }
@@ -72,7 +72,7 @@ export class ResilientTrainer {
   trainSteps(
     count: number,
     onProgress?: (p: TrainerProgress) => void,
-    reportEvery = 50,
+    reportEvery: ReportEvery = 50,
   ): Promise<StepMetrics> {
     const target = this.trainer.totalSteps + count;
     return this.run({ stepsLeft: () => target - this.trainer.totalSteps, onProgress, reportEvery });
@@ -82,7 +82,7 @@ export class ResilientTrainer {
   trainEpochs(
     epochs: number,
     onProgress?: (p: TrainerProgress) => void,
-    reportEvery = 50,
+    reportEvery: ReportEvery = 50,
   ): Promise<StepMetrics> {
     return this.run({ stepsLeft: untilEpochs(this.trainer, epochs), onProgress, reportEvery });
   }

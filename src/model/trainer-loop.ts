@@ -19,11 +19,14 @@ export interface TrainerProgress {
   metrics: StepMetrics;
 }
 
+export type ReportEvery = number | (() => number);
+
 export interface ReportLoop {
   /** Steps still to train (Infinity: until `done`); the loop ends at 0. */
   stepsLeft(): number;
   onProgress?: (progress: TrainerProgress) => void;
-  reportEvery: number;
+  /** Steps per report: a number, or asked before each chunk (the CLI sizes chunks by time). */
+  reportEvery: ReportEvery;
   /**
    * Trains `count` steps and returns their metrics (default: step, then takeMetrics). null: the
    * chunk was lost and the trainer moved back (ResilientTrainer); the loop goes on from there.
@@ -41,9 +44,14 @@ export function untilEpochs(trainer: Trainer, epochs: number): () => number {
 
 /** Runs the loop; returns the metrics of every report (the first also counts steps not taken before). */
 export async function trainInReports(trainer: Trainer, loop: ReportLoop): Promise<StepMetrics> {
-  if (!Number.isInteger(loop.reportEvery) || loop.reportEvery < 1) {
-    throw new Error(`reportEvery must be a whole number >= 1, got ${loop.reportEvery}`);
-  }
+  const reportEvery = () => {
+    const every = typeof loop.reportEvery === 'number' ? loop.reportEvery : loop.reportEvery();
+    if (!Number.isInteger(every) || every < 1) {
+      throw new Error(`reportEvery must be a whole number >= 1, got ${every}`);
+    }
+    return every;
+  };
+  reportEvery(); // a bad number fails before any step
   const runChunk =
     loop.runChunk ??
     ((count: number) => {
@@ -53,7 +61,7 @@ export async function trainInReports(trainer: Trainer, loop: ReportLoop): Promis
   const total = emptyMetrics();
   for (let left = loop.stepsLeft(); left > 0; left = loop.stepsLeft()) {
     const inEpoch = trainer.stepInEpoch === trainer.stepsPerEpoch ? 0 : trainer.stepInEpoch;
-    const metrics = await runChunk(Math.min(loop.reportEvery, trainer.stepsPerEpoch - inEpoch, left));
+    const metrics = await runChunk(Math.min(reportEvery(), trainer.stepsPerEpoch - inEpoch, left));
     if (!metrics) continue;
     addMetrics(total, metrics);
     const { epoch, stepInEpoch, stepsPerEpoch, totalSteps } = trainer;

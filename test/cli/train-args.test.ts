@@ -21,6 +21,7 @@ describe('parseTrainArgs', () => {
       schedule: r.schedule,
       warmup: r.warmupSteps,
       evalLimit: null,
+      loseDeviceAt: null,
       json: false,
     });
     expect(outputDir(args)).toBe('out/lenet5-mnist-gpu');
@@ -79,6 +80,7 @@ describe('parseTrainArgs', () => {
       json: true,
     });
     expect(outputDir(args)).toBe('x/y');
+    expect(parseTrainArgs(['--lose-device-at', '12']).loseDeviceAt).toBe(12);
   });
 
   it.each([
@@ -97,6 +99,11 @@ describe('parseTrainArgs', () => {
     [['--weight-decay', 'Infinity'], /--weight-decay: expected a finite number >= 0/],
     [['--schedule', 'step'], /--schedule: unknown value "step"; accepted values: constant, cosine, linear/],
     [['--warmup', '2.5'], /--warmup: expected a whole number >= 0, got "2.5"/],
+    [['--lose-device-at', '0'], /--lose-device-at: expected a whole number >= 1, got "0"/],
+    [
+      ['--backend', 'cpu', '--lose-device-at', '3'],
+      /--lose-device-at: only the gpu backend has a device to lose; add --backend gpu/,
+    ],
     [['--bogus', '1'], /Unknown option '--bogus'/],
     [['stray'], /Unexpected argument 'stray'/],
   ])('rejects %j', (argv, message) => {

@@ -1,6 +1,7 @@
 // The training CLI on the GPU backend (Dawn on SwiftShader, chosen explicitly so the adapter is
-// known): a 3-step run reports the adapter, uses the small tiles, writes its files, and follows the
-// same run as the CPU backend with the same seed. --eval-limit keeps it short: SwiftShader
+// known): a 3-step run reports the adapter, uses the small tiles, writes its files, loses its device
+// after step 1 (--lose-device-at) and resumes on a new one, and still follows the same run as the
+// CPU backend with the same seed. --eval-limit keeps it short: SwiftShader
 // evaluates ~10 images/s, so the full test set would take over 15 minutes here.
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -19,10 +20,13 @@ const env = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD, XDG_RUNTIME_DIR
 const common = '--net lenet5 --steps 3 --batch 8 --seed 5 --eval-limit 16 --json'.split(' ');
 
 describe('npm run train (gpu)', () => {
-  it('trains on SwiftShader with small tiles and follows the CPU backend', async () => {
+  it('trains on SwiftShader with small tiles, survives a lost device and follows the CPU backend', async () => {
     const gpuOut = join(out, 'gpu');
     const cpuOut = join(out, 'cpu');
-    const gpu = await runTrainCli(['--backend', 'gpu', ...common, '--out', gpuOut], env);
+    const gpu = await runTrainCli(
+      ['--backend', 'gpu', '--lose-device-at', '1', ...common, '--out', gpuOut],
+      env,
+    );
     expect(gpu.code, gpu.stderr).toBe(0);
     const cpu = await runTrainCli(['--backend', 'cpu', ...common, '--out', cpuOut], env);
     expect(cpu.code, cpu.stderr).toBe(0);
@@ -32,6 +36,12 @@ describe('npm run train (gpu)', () => {
     expect(summary.adapter).toMatch(/SwiftShader/);
     expect(summary).toMatchObject({ backend: 'gpu', net: 'lenet5', steps: 3, batch: 8, test_examples: 16 });
     expect(gpu.stderr).toContain('CPU fallback adapter (SwiftShader): using 4x4 GEMM tiles');
+    // The run's start is its only snapshot (one is taken every 200 steps), so the steps trained
+    // before the next chunk's read fails (1 or 2, by chunk size) are trained again.
+    expect(gpu.stderr).toMatch(
+      /The GPU device was lost \(destroyed.*\) after step [12]; resuming from the snapshot at step 0 on a new device/,
+    );
+    expect(gpu.stderr).toMatch(/Resumed at step 0 on a new gpu backend; [12] steps are trained again/);
     expect(readdirSync(gpuOut)).toHaveLength(8);
     expect(pngSize(join(gpuOut, 'filters-layer0.png'))).toEqual([158, 106]);
 
