@@ -7,6 +7,7 @@
 // last snapshot) and offers to restore that snapshot. No DOM.
 
 import { diagnoseNonFiniteLoss } from '../model/diagnose.ts';
+import { lostWithin } from '../model/resilient-trainer.ts';
 import type { BackendFactory, Trainer, TrainerSnapshot } from '../model/trainer.ts';
 import { createGpu } from '../runtime/device.ts';
 import type { Gpu, GpuLostInfo } from '../runtime/gpu.ts';
@@ -18,15 +19,9 @@ import { message, RunControl } from './run-control.ts';
 import type { GpuStatus, SessionOptions } from './session-state.ts';
 import type { RunConfig } from './url-state.ts';
 
-/** How long after a failed read a lost device may still be reported (WebGPU: within ~2 s). */
-const LOSS_GRACE_MS = 2000;
-
-/** Resolves true if `trainer`'s backend is lost within `ms`. */
-function lostWithin(trainer: Trainer, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const lost = trainer.backend.lost.then((): boolean => true);
-  return Promise.race([lost, late]).finally(() => clearTimeout(timer));
+/** Whether `trainer`'s device is reported lost soon after a failed read (which often comes first). */
+async function deviceWasLost(trainer: Trainer): Promise<boolean> {
+  return (await lostWithin(trainer.backend)) !== null;
 }
 
 export function readyStatus(gpu: Gpu): GpuStatus {
@@ -98,13 +93,13 @@ export abstract class RecoveringRun extends RunControl {
 
   protected override async evaluationFailed(text: string): Promise<void> {
     const trainer = this.trainerNow;
-    if (!trainer || !(await lostWithin(trainer, LOSS_GRACE_MS))) super.evaluationFailed(text);
+    if (!trainer || !(await deviceWasLost(trainer))) super.evaluationFailed(text);
   }
 
   protected override async onLoopError(error: unknown): Promise<void> {
     const trainer = this.trainerNow;
     // A lost device fails the metrics read, often before `lost` resolves: deviceLost() resumes then.
-    if (trainer && (await lostWithin(trainer, LOSS_GRACE_MS))) return;
+    if (trainer && (await deviceWasLost(trainer))) return;
     return super.onLoopError(error);
   }
 

@@ -5,7 +5,7 @@
 // new device: resilient-gpu.ts). The steps after that snapshot are trained again, so the run is
 // the one it would have been. Not the stepping (trainer.ts) and not device creation.
 
-import type { BackendLostInfo, StepMetrics } from './backend.ts';
+import type { Backend, BackendLostInfo, StepMetrics } from './backend.ts';
 import type { Trainer, TrainerProgress, TrainerSnapshot } from './trainer.ts';
 import { trainInReports, untilEpochs, type ReportEvery, type ReportLoop } from './trainer-loop.ts';
 
@@ -34,7 +34,17 @@ export class DeviceLostError extends Error {
 }
 
 /** How long an error from a backend call may come before `lost` resolves and still count as the loss. */
-const LOSS_GRACE_MS = 2000;
+export const LOSS_GRACE_MS = 2000;
+
+/**
+ * The loss of `backend`'s device if it is reported within `ms` (default LOSS_GRACE_MS), else null.
+ * A failed read often comes before WebGPU resolves `lost`: ask this before calling it a bug.
+ */
+export function lostWithin(backend: Backend, ms = LOSS_GRACE_MS): Promise<BackendLostInfo | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([backend.lost, late]).finally(() => clearTimeout(timer));
+}
 
 export class ResilientTrainer {
   private last: TrainerSnapshot | null = null;
@@ -112,11 +122,7 @@ export class ResilientTrainer {
       trainer.step(count);
       return await trainer.takeMetrics();
     } catch (error) {
-      // The read may fail before `lost` resolves: give it a moment.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LOSS_GRACE_MS)));
-      const info = await Promise.race([backend.lost, late]);
-      clearTimeout(timer);
+      const info = await lostWithin(backend);
       if (!info) throw error;
       await this.recover(info);
       return null;
