@@ -3,6 +3,7 @@
 // and optimizer slots in the spec's flat layout (layout.ts), and, when asked, the same network as
 // an expected spec or backend. Only reads its inputs; no bytes (checkpoint.ts) and no backends.
 
+import { DATASET_INFO, DATASET_NAMES, type DatasetName } from '../data/dataset.ts';
 import { validateAdam } from '../ops/adam.ts';
 import { validateSgd } from '../ops/sgd.ts';
 import type { OptimizerSettings } from './backend.ts';
@@ -25,6 +26,7 @@ export type CheckpointProblem =
   | 'layout'
   | 'counters'
   | 'optimizer'
+  | 'dataset'
   | 'mismatch';
 
 /** A checkpoint that cannot be used; the message names the problem and the fix. */
@@ -42,6 +44,26 @@ export class CheckpointError extends Error {
 export interface CheckpointExpectation {
   spec?: NetworkSpec;
   description?: NetworkDescription;
+  /** The dataset of the run it goes into; a checkpoint that names another one is refused. */
+  dataset?: DatasetName;
+}
+
+/** The recorded dataset must be a known one and, when expected is given, that one. */
+function checkDataset(recorded: unknown, expected: DatasetName | undefined): void {
+  if (recorded === undefined) return; // saved before datasets were recorded: trust the caller
+  if (!(DATASET_NAMES as readonly unknown[]).includes(recorded)) {
+    throw new CheckpointError(
+      'dataset',
+      `it names an unknown dataset ${JSON.stringify(recorded)} (known: ${DATASET_NAMES.join(', ')}); it was edited or is from a newer convscope`,
+    );
+  }
+  if (expected !== undefined && recorded !== expected) {
+    const was = DATASET_INFO[recorded as DatasetName].title;
+    throw new CheckpointError(
+      'mismatch',
+      `it was trained on ${was} and this run uses ${DATASET_INFO[expected].title}; switch the dataset to ${was} and open it again`,
+    );
+  }
 }
 
 /**
@@ -119,6 +141,7 @@ export function checkCheckpoint(data: Checkpoint, expected: CheckpointExpectatio
     );
   }
   checkCounters(data);
+  checkDataset(data.dataset, expected.dataset);
   checkOptimizer(data.optimizer, data.optimizerState);
   const length = parameterLayout(describeNetwork(spec, 1)).length;
   const arrays: [string, unknown][] = [

@@ -4,6 +4,7 @@
 // Decoding is pure and checks everything (magic, version, checksums, lengths, the spec, the layout)
 // before returning. Not the PyTorch export (safetensors.ts); not restoring (checkpoint-restore.ts).
 
+import type { DatasetName } from '../data/dataset.ts';
 import type { OptimizerSettings, OptimizerState } from './backend.ts';
 import { checkCheckpoint, CheckpointError, type CheckpointExpectation } from './checkpoint-checks.ts';
 import type { NetworkSpec } from './spec.ts';
@@ -24,6 +25,8 @@ export interface Checkpoint {
   optimizerState: OptimizerState;
   /** Flat layout (layout.ts) of the spec. */
   parameters: Float32Array;
+  /** The dataset it was trained on (absent in files saved before it was recorded). */
+  dataset?: DatasetName;
 }
 
 /** "CONVSCOP": the first 8 bytes of every checkpoint. */

@@ -50,7 +50,7 @@ export function checkOptimizer(settings: OptimizerSettings): void {
  * epoch at that batch, a valid schedule. Reads only.
  */
 export function checkSnapshot(snapshot: TrainerSnapshot, spec: NetworkSpec, dataset: Dataset): void {
-  checkCheckpoint(snapshot, { spec });
+  checkCheckpoint(snapshot, { spec, dataset: dataset.name });
   const trainCount = dataset.train.count;
   const problems = validateTraining({ batch: snapshot.batch, trainCount });
   if (problems.length > 0) {

@@ -275,7 +275,8 @@ export class Trainer {
       backend.getParameters(),
       backend.getOptimizerState(),
     ]);
-    const position = { spec: structuredClone(spec), seed, batch, epoch, stepInEpoch, step };
+    const dataset = this.dataset.name;
+    const position = { spec: structuredClone(spec), dataset, seed, batch, epoch, stepInEpoch, step };
     const snapshot = { ...position, optimizer, schedule, parameters, optimizerState };
     if (timeline === this.timeline && step >= (this.replayPoint?.step ?? 0)) this.replayPoint = snapshot;
     return snapshot;

@@ -229,6 +229,25 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     expect(decodeCheckpoint(good, { spec: renamed }).spec.name).toBe('odd'); // names do not matter
   });
 
+  it('keeps the dataset it was trained on; refuses an unknown one and, when asked, another one', () => {
+    const fashion = encodeCheckpoint({ ...makeCheckpoint('sgd'), dataset: 'fashion-mnist' });
+    expect(decodeCheckpoint(fashion).dataset).toBe('fashion-mnist');
+    expect(decodeCheckpoint(fashion, { dataset: 'fashion-mnist' }).dataset).toBe('fashion-mnist');
+    expectProblem(
+      () => decodeCheckpoint(fashion, { dataset: 'mnist' }),
+      'mismatch',
+      /it was trained on Fashion-MNIST and this run uses MNIST; switch the dataset to Fashion-MNIST and open it again/,
+    );
+    const unknown = editHeader(fashion, (header) => (header.dataset = 'cifar10'));
+    expectProblem(
+      () => decodeCheckpoint(unknown),
+      'dataset',
+      /unknown dataset "cifar10" \(known: mnist, fashion-mnist\)/,
+    );
+    // Files from before datasets were recorded still open anywhere.
+    expect(decodeCheckpoint(good, { dataset: 'mnist' }).dataset).toBeUndefined();
+  });
+
   it('refuses to encode inconsistent data', () => {
     const data = makeCheckpoint('adam');
     expectProblem(
@@ -274,7 +293,7 @@ describe('captureCheckpoint / restoreCheckpoint', () => {
     expect(await target.getParameters()).toEqual(await source.getParameters());
   });
 
-  it('changes nothing in a trainer when the checkpoint is for another network', async () => {
+  it('changes nothing in a trainer when the checkpoint is for another network or dataset', async () => {
     const target = await trainer(6, 4);
     const before = await target.getParameters();
     const other = {
@@ -285,6 +304,10 @@ describe('captureCheckpoint / restoreCheckpoint', () => {
     other.optimizerState.slots = [other.parameters];
     await expect(restoreCheckpoint(target, other)).rejects.toThrow(
       /input is 1x9x8, the current network's 1x9x7/,
+    );
+    const fashion = { ...(await captureCheckpoint(await trainer(7, 4))), dataset: 'fashion-mnist' as const };
+    await expect(restoreCheckpoint(target, fashion)).rejects.toThrow(
+      /trained on Fashion-MNIST and this run uses MNIST; switch the dataset to Fashion-MNIST/,
     );
     const tooBig = { ...makeCheckpoint('sgd'), batch: 12 };
     await expect(restoreCheckpoint(target, tooBig)).rejects.toThrow(/batch 12 is larger than the 11/);
