@@ -58,10 +58,22 @@ function fans(layer: LayerDescription): { fanIn: number; fanOut: number } {
   return { fanIn: 1, fanOut: 1 };
 }
 
+/** Uniform bound for a layer's weights; see initialParameters. */
+function initBound(layer: LayerDescription): number {
+  const { fanIn, fanOut } = fans(layer);
+  const activation = layer.kind === 'conv' || layer.kind === 'fc' ? layer.activation : 'none';
+  if (activation === 'relu') return Math.sqrt(6 / fanIn); // He: variance 2 / fan-in
+  // LeCun (Efficient BackProp): variance 1 / fan-in keeps a saturating unit's input in its
+  // responsive range; Glorot's smaller draw left the `seed` net's 2880-input sigmoid fc too flat
+  // to learn reliably in one epoch (docs/cli.md).
+  if (activation === 'sigmoid' || activation === 'tanh') return Math.sqrt(3 / fanIn);
+  return Math.sqrt(6 / (fanIn + fanOut)); // Glorot
+}
+
 /**
  * Seeded initial parameters: He-uniform for relu layers (keeps activation variance through
- * rectifiers), Glorot-uniform for sigmoid, tanh, none and the classify layer; biases zero.
- * The same seed gives the same parameters on every backend.
+ * rectifiers), LeCun-uniform for sigmoid and tanh, Glorot-uniform for none and the classify layer;
+ * biases zero. The same seed gives the same parameters on every backend.
  */
 export function initialParameters(description: NetworkDescription, seed: number): Float32Array {
   const layout = parameterLayout(description);
@@ -69,9 +81,7 @@ export function initialParameters(description: NetworkDescription, seed: number)
   const random = new Random(seed);
   for (const slice of layout.layers) {
     const layer = description.layers[slice.layerIndex];
-    const { fanIn, fanOut } = fans(layer);
-    const relu = (layer.kind === 'conv' || layer.kind === 'fc') && layer.activation === 'relu';
-    const bound = relu ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
+    const bound = initBound(layer);
     const weights = flat.subarray(slice.weight.offset, slice.weight.offset + slice.weight.length);
     random.fillUniform(weights, -bound, bound);
   }

@@ -94,12 +94,12 @@ describe('initialParameters', () => {
     });
   });
 
-  it('seed (sigmoid): Glorot bounds on conv and fc', () => {
+  it('seed (sigmoid): LeCun bounds on conv and fc, Glorot on classify', () => {
     const seedNet = describeNetwork(preset('seed'));
     const flat = initialParameters(seedNet, 1);
     const slots = parameterLayout(seedNet).layers;
-    // conv 5x5 x20: fan-in 25, fan-out 500; fc 30: fan-in 2880, fan-out 30.
-    const bounds = [Math.sqrt(6 / 525), Math.sqrt(6 / 2910), Math.sqrt(6 / 40)];
+    // conv 5x5 x20 sigmoid: fan-in 25; fc 30 sigmoid: fan-in 2880; classify: fan-in 30, fan-out 10.
+    const bounds = [Math.sqrt(3 / 25), Math.sqrt(3 / 2880), Math.sqrt(6 / 40)];
     slots.forEach((slot, i) => {
       const weights = flat.subarray(slot.weight.offset, slot.weight.offset + slot.weight.length);
       const max = weights.reduce((m, w) => Math.max(m, Math.abs(w)), 0);
