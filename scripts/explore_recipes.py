@@ -11,7 +11,8 @@ appends it there.
 
 What it is: a fast way to choose the recipes in src/model/recipes.ts. It mirrors convscope's run
 as far as is cheap: the same networks (src/model/presets.ts), the same seeded initial parameters
-(src/model/layout.ts initialParameters: mulberry32, He-uniform for relu layers, Glorot-uniform
+(src/model/layout.ts initialParameters: mulberry32, He-uniform for relu layers, LeCun-uniform for
+sigmoid and tanh, Glorot-uniform
 otherwise, zero biases), the same per-epoch shuffles (src/data/batching.ts epochPermutation), the
 same pixel scale, last partial batch dropped, mean cross-entropy, PyTorch SGD / Adam (which our
 optimizers follow) and the same learning-rate schedule (src/model/schedule.ts).
@@ -91,11 +92,12 @@ ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid}
 
 
 def init_bound(init, act, fan_in, fan_out):
-    """'ours' is layout.ts: He-uniform for relu, Glorot-uniform otherwise. The others are for
-    experiments only: 'lecun' (uniform, variance 1/fan_in) for non-relu layers, relu as ours."""
+    """'ours' is layout.ts: He-uniform for relu, LeCun-uniform (variance 1/fan_in) for sigmoid and
+    tanh, Glorot-uniform otherwise (classify). 'glorot' is the earlier draw, for comparison:
+    Glorot-uniform for every layer but relu ones."""
     if act == "relu":
         return math.sqrt(6 / fan_in)
-    if init == "lecun":
+    if act in ("sigmoid", "tanh") and init == "ours":
         return math.sqrt(3 / fan_in)
     return math.sqrt(6 / (fan_in + fan_out))
 
@@ -247,7 +249,7 @@ def main():
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--init", choices=["ours", "lecun"], default="ours", help="ours: layout.ts (default)")
+    p.add_argument("--init", choices=["ours", "glorot"], default="ours", help="ours: layout.ts (default)")
     p.add_argument("--normalize", action="store_true", help="experiment: zero-mean, unit-variance pixels")
     p.add_argument("--beta2", type=float, default=0.999)
     p.add_argument("--log", help="append each result as a JSON line to this file")
