@@ -158,15 +158,19 @@ describe('NonFiniteLossError names the first bad layer', () => {
     ],
   };
 
-  it('an overflow from too high a learning rate: the exact step, the layer, the run left as it was', async () => {
-    const options = { spec: linear, optimizer: { kind: 'sgd' as const, learningRate: 10, momentum: 0.9 } };
-    // Ground truth: one step at a time until the loss is not finite.
+  const options = { spec: linear, optimizer: { kind: 'sgd' as const, learningRate: 10, momentum: 0.9 } };
+
+  /** Ground truth: one step at a time until the loss is not finite. */
+  async function firstBadStep(): Promise<number> {
     const probe = await trainer(options);
-    let firstBad = 0;
-    while (firstBad === 0) {
+    for (;;) {
       probe.step(1);
-      if (!Number.isFinite((await probe.takeMetrics()).lossSum)) firstBad = probe.totalSteps;
+      if (!Number.isFinite((await probe.takeMetrics()).lossSum)) return probe.totalSteps;
     }
+  }
+
+  it('an overflow from too high a learning rate: the exact step, the layer, the run left as it was', async () => {
+    const firstBad = await firstBadStep();
     expect(firstBad).toBeGreaterThan(1);
     const t = await trainer(options);
     const error = await nonFiniteError(t.trainEpochs(5, undefined, 10));
@@ -191,13 +195,7 @@ describe('NonFiniteLossError names the first bad layer', () => {
   });
 
   it('a snapshot taken after the loss went bad is not replayed from: the last one a finite report vouched for is', async () => {
-    const options = { spec: linear, optimizer: { kind: 'sgd' as const, learningRate: 10, momentum: 0.9 } };
-    const probe = await trainer(options);
-    let firstBad = 0;
-    while (firstBad === 0) {
-      probe.step(1);
-      if (!Number.isFinite((await probe.takeMetrics()).lossSum)) firstBad = probe.totalSteps;
-    }
+    const firstBad = await firstBadStep();
     const t = await trainer(options);
     t.step(firstBad - 1);
     expect(Number.isFinite((await t.takeMetrics()).lossSum)).toBe(true);
