@@ -2,11 +2,13 @@
 // page's GPU device (gpu-keeper.ts) and the run's snapshots and autosave (persistence.ts), and
 // puts a run back at a snapshot with its curves. When the GPU device in use is lost it says so and
 // resumes from the last snapshot on a new device (the steps after it are trained again, so nothing
-// else is lost), or on the CPU backend when no device can be opened. When the loss stops being
+// else is lost), or on the CPU backend when no device can be opened; a CPU worker that dies is
+// replaced the same way. When the loss stops being
 // finite it names the first layer that went bad (Trainer.nonFiniteLossError, a replay from the
 // last snapshot) and offers to restore that snapshot. No DOM.
 
 import { diagnoseNonFiniteLoss } from '../model/diagnose.ts';
+import type { BackendLostInfo } from '../model/backend.ts';
 import { lostWithin } from '../model/resilient-trainer.ts';
 import type { BackendFactory, Trainer, TrainerSnapshot } from '../model/trainer.ts';
 import { createGpu } from '../runtime/device.ts';
@@ -22,6 +24,11 @@ import type { RunConfig } from './url-state.ts';
 /** Whether `trainer`'s device is reported lost soon after a failed read (which often comes first). */
 async function deviceWasLost(trainer: Trainer): Promise<boolean> {
   return (await lostWithin(trainer.backend)) !== null;
+}
+
+/** What resuming at snapshot step `from` after reaching step `reached` costs, for a notice. */
+function redone(reached: number, from: number): string {
+  return reached > from ? `the ${reached - from} steps after it are trained again` : 'nothing is lost';
 }
 
 export function readyStatus(gpu: Gpu): GpuStatus {
@@ -98,9 +105,46 @@ export abstract class RecoveringRun extends RunControl {
 
   protected override async onLoopError(error: unknown): Promise<void> {
     const trainer = this.trainerNow;
-    // A lost device fails the metrics read, often before `lost` resolves: deviceLost() resumes then.
-    if (trainer && (await deviceWasLost(trainer))) return;
-    return super.onLoopError(error);
+    // A lost backend fails the metrics read, often before `lost` resolves. A lost GPU device is
+    // reported by the keeper (deviceLost() resumes then); a CPU worker that died has no keeper.
+    const lost = trainer ? await lostWithin(trainer.backend) : null;
+    if (!trainer || !lost) return super.onLoopError(error);
+    if (trainer.backend.kind === 'cpu') await this.workerLost(trainer, lost);
+  }
+
+  /** The CPU worker died (a crash, out of memory): the run resumes from the last snapshot in a new one. */
+  private async workerLost(trainer: Trainer, info: BackendLostInfo): Promise<void> {
+    const point = this.persistence.lastPoint;
+    const reached = this.history.totalSteps;
+    const stopped = `Training stopped at step ${reached}: ${info.message}`;
+    this.loop = null;
+    if (!point) {
+      this.set({ phase: 'ready' });
+      this.notice(`${stopped}; there is no snapshot to resume from: press Reset.`, {
+        key: 'device',
+        tone: 'error',
+      });
+      return;
+    }
+    const from = point.snapshot.step;
+    this.set({ phase: 'stopping' });
+    this.notice(`${stopped}; resuming from the snapshot at step ${from} in a new worker…`, { key: 'device' });
+    try {
+      await this.restoreRun(trainer, point); // the backend is lost, so restore() makes a new worker
+    } catch (error) {
+      this.set({ phase: 'ready' });
+      const text = `${stopped}, and a new worker could not take the run over (${message(error)}); reload the page to resume from the last autosave.`;
+      this.notice(text, { key: 'device', tone: 'error' });
+      return;
+    }
+    this.persistence.begin(point, false);
+    this.notice(
+      `${stopped}. Resumed from the snapshot at step ${from} in a new worker; ${redone(reached, from)}.`,
+      {
+        key: 'device',
+      },
+    );
+    this.train();
   }
 
   /**
@@ -184,11 +228,12 @@ export abstract class RecoveringRun extends RunControl {
       return this.continueOnCpu(lost, point, message(error));
     }
     this.persistence.begin(point, false);
-    const redo =
-      reached > from ? `the ${reached - from} steps after it are trained again` : 'nothing is lost';
-    this.notice(`${lost}. Resumed from the snapshot at step ${from} on a new device; ${redo}.`, {
-      key: 'device',
-    });
+    this.notice(
+      `${lost}. Resumed from the snapshot at step ${from} on a new device; ${redone(reached, from)}.`,
+      {
+        key: 'device',
+      },
+    );
     if (wasTraining) this.train();
   }
 

@@ -2,9 +2,11 @@
 // first bad layer and a button back to the last snapshot (which restores it, curves included); a
 // lost GPU device (a fake whose reads fail once destroyed, running the CPU math) is reported and
 // the run resumes from the last snapshot on a new device, ending exactly where a run that never
-// lost its device ends; without a new device it goes on from the snapshot on the CPU backend.
+// lost its device ends; without a new device it goes on from the snapshot on the CPU backend; a
+// CPU worker that dies is replaced by a new one that resumes from the snapshot.
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/app/session.ts';
+import { WorkerCpuBackend } from '../../src/app/worker-backend.ts';
 import { CpuBackend } from '../../src/model/cpu-backend.ts';
 import { Trainer } from '../../src/model/trainer.ts';
 import {
@@ -17,6 +19,7 @@ import {
   type FakeGpu,
   type SessionOptions,
 } from './session-fakes.ts';
+import { InProcessWorker } from './in-process-worker.ts';
 
 const dataset = smallDataset(311, 57);
 
@@ -152,6 +155,44 @@ describe('Session: a lost GPU device', () => {
     gpus[0].destroy();
     await until(session, () => session.gpuDevicesOpened === 2);
     expect([session.state.gpu.state, noticeText(session, 'device')]).toEqual(['ready', '']);
+    await session.destroy();
+  });
+});
+
+describe('Session: the CPU worker dies', () => {
+  it('reports it and resumes from the last snapshot in a new worker, nothing else lost', async () => {
+    const workers: InProcessWorker[] = [];
+    const session = new Session(config(), {
+      loadDataset: async () => dataset,
+      createGpu: async () => {
+        throw new Error('no WebGPU here');
+      },
+      makeBackends: (_kind, _gpu, _spec, seed) => (description) => {
+        workers.push(new InProcessWorker());
+        return WorkerCpuBackend.create(description, { seed, worker: workers.at(-1) });
+      },
+      evalSchedule: { minIntervalMs: 0, initialSubset: 40 },
+      autosaveStore: new MemoryStore(),
+      saveSchedule: { maxSteps: 10 },
+    });
+    await session.start();
+    session.train();
+    await until(session, () => (session.state.saves.savedStep ?? 0) >= 20);
+    workers[0].crash('out of memory');
+    await until(session, () => noticeText(session, 'device').includes('Resumed'));
+    const text = noticeText(session, 'device');
+    expect(text).toMatch(
+      /^Training stopped at step \d+: the CPU worker failed: out of memory\. Resumed from the snapshot at step \d+ in a new worker; (the \d+ steps after it are trained again|nothing is lost)\.$/,
+    );
+    expect(workers).toHaveLength(2);
+    expect(workers[0].terminated).toBe(true);
+    expect(session.state.phase).toBe('training');
+    const reached = Number(/at step (\d+):/.exec(text)![1]);
+    await until(session, () => session.state.progress.totalSteps >= reached + 10);
+    await session.pause();
+    const steps = session.trainer!.totalSteps;
+    expect(session.history.totalSteps).toBe(steps);
+    expect(await session.trainer!.getParameters()).toEqual(await uninterrupted(steps));
     await session.destroy();
   });
 });
