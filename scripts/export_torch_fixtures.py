@@ -19,7 +19,8 @@ Conventions:
 - Everything torch computes is float64 and stored with 12 significant digits (relative 5e-13,
   far below the 1e-9 tolerance the Float64 test uses).
 - Gradients are of loss = sum(output * upstream) with `upstream` random and stored, except
-  softmax_cross_entropy where dLogits is the gradient of the mean of the per-row losses.
+  softmax_cross_entropy and bce_logits, where dLogits is the gradient of the mean of the per-row
+  losses. conv_transpose2d and bce_logits were added last, so the earlier files are unchanged.
 - max_pool2d inputs are a shuffled, distinct set of grid values, so no window has ties (in
   float32 either) and argmax is unambiguous.
 """
@@ -172,6 +173,47 @@ def optimizer_case(name, kind, hyper, size, steps=3):
     return dict(name=name, params=hyper, initialParams=initial, steps=trajectory)
 
 
+def conv_transpose2d_case(name, batch, in_c, in_h, in_w, out_c, k_h, k_w, stride, padding):
+    """Weight is torch's [in, out, kH, kW]; fan-in of one output pixel ~ in*(k/stride)^2."""
+    x = grid_randn(batch, in_c, in_h, in_w).requires_grad_()
+    fan_in = in_c * k_h * k_w / stride**2
+    w = grid_randn(in_c, out_c, k_h, k_w, scale=fan_in**-0.5).requires_grad_()
+    b = grid_randn(out_c, scale=0.5).requires_grad_()
+    y = F.conv_transpose2d(x, w, b, stride=stride, padding=padding)
+    up = grid_randn(*y.shape)
+    grads = grads_of(y, up, {'input': x, 'weight': w, 'bias': b})
+    params = dict(batch=batch, inChannels=in_c, inHeight=in_h, inWidth=in_w, outChannels=out_c,
+                  kernelH=k_h, kernelW=k_w, stride=stride, padding=padding)
+    return dict(name=name, params=params, outputShape=list(y.shape),
+                inputs=dict(input=exact(x), weight=exact(w), bias=exact(b)), upstream=exact(up),
+                outputs=dict(output=flat(y)), grads=grads)
+
+
+def bce_logits_case(name, rows, cols, logit_scale):
+    """Per-row sum of BCE-with-logits; dLogits is the gradient of the MEAN over rows."""
+    logits = grid_randn(rows, cols, scale=logit_scale).requires_grad_()
+    targets = (torch.rand(rows, cols, dtype=torch.float64) * GRID).round() / GRID
+    per_row = F.binary_cross_entropy_with_logits(logits, targets, reduction='none').sum(dim=1)
+    per_row.mean().backward()
+    return dict(name=name, params=dict(rows=rows, cols=cols), outputShape=[rows, cols],
+                inputs=dict(logits=exact(logits), targets=exact(targets)),
+                outputs=dict(lossPerRow=flat(per_row)), grads=dict(logits=flat(logits.grad)))
+
+
+def conv_transpose2d_cases():
+    return [
+        conv_transpose2d_case('conv_transpose2d_4x4_stride2_pad1_b3_c5', 3, 5, 4, 5, 3, 4, 4, 2, 1),
+        conv_transpose2d_case('conv_transpose2d_3x3_b1_c1', 1, 1, 5, 4, 3, 3, 3, 1, 0),
+        conv_transpose2d_case('conv_transpose2d_1x1_stride2_b2_c3', 2, 3, 3, 4, 5, 1, 1, 2, 0),
+        conv_transpose2d_case('conv_transpose2d_7x7_pad2_b1_c3', 1, 3, 3, 2, 2, 7, 7, 1, 2),
+        conv_transpose2d_case('conv_transpose2d_3x5_stride3_pad2_b2_c4', 2, 4, 3, 3, 3, 3, 5, 3, 2),
+    ]
+
+
+def bce_logits_cases():
+    return [bce_logits_case('bce_logits_r3_c17', 3, 17, 2.0), bce_logits_case('bce_logits_large_r2_c9', 2, 9, 40.0)]
+
+
 def conv2d_cases():
     return [
         conv2d_case('conv2d_3x3_odd_b3_c3', 3, 3, 9, 11, 5, 3, 3, 1, 0),
@@ -255,6 +297,9 @@ def main():
         'activation': activation_cases(),
         'softmax_cross_entropy': softmax_cross_entropy_cases(),
         **optimizer_cases(),
+        # Added later; last, so the cases above keep their random streams and committed files.
+        'conv_transpose2d': conv_transpose2d_cases(),
+        'bce_logits': bce_logits_cases(),
     }
     os.makedirs(OUT_DIR, exist_ok=True)
     total = 0

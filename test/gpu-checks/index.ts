@@ -26,6 +26,10 @@ import { checkSegmentStats } from './segment_stats.ts';
 import { checkProbe } from './probe.ts';
 import { checkImageAscent } from './image_ascent.ts';
 import { checkInputGradient } from './input_gradient.ts';
+import { checkConvTranspose2d } from './conv_transpose2d.ts';
+import { checkBceLogits } from './bce_logits.ts';
+import { checkVaeLatent } from './vae_latent.ts';
+import { checkConcatOnehot } from './concat_onehot.ts';
 
 export const gpuChecks = {
   runtime: checkRuntime,
@@ -47,6 +51,10 @@ export const gpuChecks = {
   probe: checkProbe,
   image_ascent: checkImageAscent,
   input_gradient: checkInputGradient,
+  conv_transpose2d: checkConvTranspose2d,
+  bce_logits: checkBceLogits,
+  vae_latent: checkVaeLatent,
+  concat_onehot: checkConcatOnehot,
 } satisfies Record<string, GpuCheck>;
 
 export type GpuCheckName = keyof typeof gpuChecks;
