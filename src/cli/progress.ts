@@ -35,7 +35,11 @@ export class ProgressBar {
   ) {}
 
   update(p: ProgressLine, final = false): void {
-    const line = formatProgress(p);
+    this.updateText(formatProgress(p), final);
+  }
+
+  /** Shows any one-line status the same way (the generator CLI's losses have no accuracy). */
+  updateText(line: string, final = false): void {
     if (this.stream.isTTY) {
       this.stream.write(`\r${line}\x1b[K`);
       this.drawn = true;

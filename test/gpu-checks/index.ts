@@ -30,6 +30,7 @@ import { checkConvTranspose2d } from './conv_transpose2d.ts';
 import { checkBceLogits } from './bce_logits.ts';
 import { checkVaeLatent } from './vae_latent.ts';
 import { checkConcatOnehot } from './concat_onehot.ts';
+import { checkCvae } from './cvae.ts';
 
 export const gpuChecks = {
   runtime: checkRuntime,
@@ -55,6 +56,7 @@ export const gpuChecks = {
   bce_logits: checkBceLogits,
   vae_latent: checkVaeLatent,
   concat_onehot: checkConcatOnehot,
+  cvae: checkCvae,
 } satisfies Record<string, GpuCheck>;
 
 export type GpuCheckName = keyof typeof gpuChecks;
