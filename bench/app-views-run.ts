@@ -3,12 +3,14 @@
 // and the viewport made as tall as the page (all views on screen, fed and painted: the worst
 // case) or every panel is closed; then Train, a warm-up until the first test evaluation is done,
 // a timed window, Pause. Reports training images/s over the window and the page's long tasks
-// (PerformanceObserver 'longtask', > 50 ms) from Train to Pause. Not the CLI and no statistics.
+// (PerformanceObserver 'longtask', > 50 ms) from Train to Pause, and the long animation frames'
+// attribution (how much of them was rendering, which scripts). Not the CLI and no statistics.
 
 import type { Page } from 'puppeteer-core';
 import type { ViewPanel } from '../src/ui/view-panel.ts';
 import { openApp, pressButton, type AppPage } from '../test/e2e/app-harness.ts';
-import { PANEL_HEADINGS, sleep, viewPanel, waitUntilTrainable } from '../test/e2e/app-views.ts';
+import { summariseLongFrames, type LongFramesSummary } from './app-frames.ts';
+import { sleep, waitUntilTrainable } from '../test/e2e/app-views.ts';
 
 /**
  * open: every panel open and the viewport as tall as the page, so all views are on screen, fed
@@ -26,6 +28,8 @@ export interface AppRunPlan {
   seconds: number;
   views: ViewsMode;
   width: number;
+  /** Headings of panels kept closed whatever the mode. */
+  skip: readonly string[];
 }
 
 export interface AppRunResult {
@@ -39,6 +43,8 @@ export interface AppRunResult {
   imagesPerSecond: number;
   /** Long tasks from pressing Train to pressing Pause (warm-up included). */
   longTasks: { count: number; maxMs: number; totalMs: number; over100: number };
+  /** Long animation frames over the same time: where their time went (app-harness.ts). */
+  longFrames: LongFramesSummary;
   trainedSeconds: number;
 }
 
@@ -47,16 +53,35 @@ function query(plan: AppRunPlan): string {
   return `?ds=mnist&net=lenet5&opt=sgd&lr=0.05&mom=0.9&l2=0&batch=${plan.batch}&seed=1&backend=${plan.backend}`;
 }
 
-/** Opens or closes every view panel through its title button, as a person would. */
-async function setPanels(page: Page, open: boolean): Promise<void> {
-  for (const heading of PANEL_HEADINGS) {
-    const panel = await viewPanel(page, heading);
-    if ((await panel.evaluate((p) => (p as ViewPanel).open)) === open) continue;
+/**
+ * Opens or closes every view panel on the page (whatever panels the app has, not a fixed list)
+ * through its title button, as a person would; panels named in `skip` are closed either way.
+ * Returns the headings of the panels left open, and of all.
+ */
+async function setPanels(
+  page: Page,
+  open: boolean,
+  skip: readonly string[],
+): Promise<{ open: string[]; all: string[] }> {
+  const all: string[] = [];
+  const opened: string[] = [];
+  for (const panel of await page.$$('cs-view-panel')) {
+    const { heading, isOpen } = await panel.evaluate((p) => ({
+      heading: (p as ViewPanel).heading,
+      isOpen: (p as ViewPanel).open,
+    }));
+    const wanted = open && !skip.includes(heading);
+    all.push(heading);
+    if (wanted) opened.push(heading);
+    if (isOpen === wanted) continue;
     const toggle = await panel.$('pierce/button[aria-expanded]');
     if (!toggle) throw new Error(`the "${heading}" panel has no title button`);
     await toggle.click();
   }
+  // The pointer stays where a person would leave it, away from the views.
+  await page.mouse.move(5, 5);
   await page.evaluate(() => window.scrollTo(0, 0));
+  return { open: opened, all };
 }
 
 /** The page's clock and the steps finished, read together. */
@@ -71,7 +96,10 @@ async function prepare(app: AppPage, plan: AppRunPlan): Promise<string> {
     timeoutMs: 120_000,
   });
   await waitUntilTrainable(page);
-  await setPanels(page, plan.views !== 'closed');
+  const panels = await setPanels(page, plan.views !== 'closed', plan.skip);
+  if (panels.all.length < 7)
+    throw new Error(`only ${panels.all.length} view panels: ${panels.all.join(', ')}`);
+  console.error(`[app bench] panels open: ${panels.open.join(', ') || 'none'} (of ${panels.all.length})`);
   if (plan.views === 'open') {
     // Every panel on screen at once. Twice: panels grow once they render, making the page taller.
     for (let i = 0; i < 2; i++) {
@@ -110,6 +138,7 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
     const seconds = (end.t - start.t) / 1000;
     const steps = end.step - start.step;
     const durations = tasks.map((t) => t.duration);
+    const frames = (await app.longFrames()).filter((f) => f.start >= trainAt && f.start <= end.t);
     const state = await app.state();
     if (state.error) throw new Error(`the run failed: ${state.error}`);
     return {
@@ -126,6 +155,7 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
         totalMs: durations.reduce((a, b) => a + b, 0),
         over100: durations.filter((d) => d > 100).length,
       },
+      longFrames: summariseLongFrames(frames),
       trainedSeconds: (end.t - trainAt) / 1000,
     };
   } finally {

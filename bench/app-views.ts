@@ -1,20 +1,22 @@
 // `npm run bench -- app [--backend cpu,gpu] [--modes open,closed] [--rounds N] [--cpu-seconds S]
-// [--gpu-seconds S] [--cpu-batch B] [--gpu-batch B] [--width W] [--json]`: does watching cost training speed? Builds
-// and serves the app (as the e2e tests do), then for each backend trains the same seeded lenet5
-// run with all live views open and on screen, and with all closed (--modes; also `screen`),
-// alternating open/closed/closed/open... in fresh browsers (app-views-run.ts), and prints images/s
-// per run, the ratio of the means to the closed runs' (issue 5: within 10%), and the page's long
-// tasks while training. Not a test.
+// [--gpu-seconds S] [--cpu-batch B] [--gpu-batch B] [--width W] [--skip "Heading,..."] [--json]`:
+// does watching cost training speed? Builds and serves the app (as the e2e tests do), then for
+// each backend trains the same seeded lenet5 run with every view panel of the page open and on
+// screen, and with all closed (--modes; also `screen`; --skip keeps the named panels closed in
+// every mode), alternating open/closed/closed/open... in fresh browsers (app-views-run.ts), and
+// prints images/s per run, the ratio of the means to the closed runs' (issue 5: within 10%), the
+// page's long tasks while training and where the long animation frames' time went. Not a test.
 
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildAndServeApp } from '../test/e2e/global-setup.ts';
+import { describeLongFrames } from './app-frames.ts';
 import { measureAppRun, VIEWS_MODES, type AppRunResult, type ViewsMode } from './app-views-run.ts';
 
 export const APP_USAGE = `usage: npm run bench -- app [--backend cpu,gpu] [--modes open,closed] [--rounds 2] [--cpu-seconds 20]
-         [--gpu-seconds 40] [--cpu-batch 64] [--gpu-batch 8] [--width 1280] [--json]
+         [--gpu-seconds 40] [--cpu-batch 64] [--gpu-batch 8] [--width 1280] [--skip "Heading,..."] [--json]
   modes: open (every view open and on screen), closed (every view closed), screen (every view
-  open, 1280x800 at the top of the page)`;
+  open, 1280x800 at the top of the page); --skip: panels kept closed in every mode`;
 
 interface AppBenchArgs {
   backends: ('cpu' | 'gpu')[];
@@ -23,6 +25,8 @@ interface AppBenchArgs {
   seconds: Record<'cpu' | 'gpu', number>;
   batch: Record<'cpu' | 'gpu', number>;
   width: number;
+  /** Headings of panels kept closed in every mode. */
+  skip: string[];
   json: boolean;
 }
 
@@ -38,6 +42,7 @@ function parseAppArgs(argv: string[]): AppBenchArgs {
       'cpu-batch': { type: 'string', default: '64' },
       'gpu-batch': { type: 'string', default: '8' },
       width: { type: 'string', default: '1280' },
+      skip: { type: 'string', default: '' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -69,6 +74,10 @@ function parseAppArgs(argv: string[]): AppBenchArgs {
     seconds: { cpu: cpuSeconds, gpu: gpuSeconds },
     batch: { cpu: cpuBatch, gpu: gpuBatch },
     width,
+    skip: values.skip
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== ''),
     json: values.json,
   };
 }
@@ -107,7 +116,8 @@ function summary(results: AppRunResult[], backend: 'cpu' | 'gpu', modes: readonl
     const max = Math.max(0, ...runs.map((r) => r.longTasks.maxMs));
     return (
       `${backend} views ${views}: ${speed(views).toFixed(1)} images/s (mean of ${runs.length}); ` +
-      `${count} long tasks in ${seconds.toFixed(0)} s of training, longest ${max.toFixed(0)} ms`
+      `${count} long tasks in ${seconds.toFixed(0)} s of training, longest ${max.toFixed(0)} ms\n  ` +
+      describeLongFrames(runs.map((r) => r.longFrames))
     );
   });
   if (modes.includes('closed')) {
@@ -142,6 +152,7 @@ export async function runAppViewsBench(argv: string[]): Promise<number> {
           seconds: args.seconds[backend],
           views,
           width: args.width,
+          skip: args.skip,
         };
         console.error(
           `[app bench] ${backend}, views ${views}, batch ${plan.batch}, ${plan.seconds} s window...`,

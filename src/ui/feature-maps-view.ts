@@ -1,7 +1,8 @@
 // <cs-feature-maps-view>: the feature maps of every conv and pooling layer for one probed image,
-// viridis (dark = low, yellow = high), scaled per map or per layer. The probed images (a chosen or
-// drawn image and the pinned test images) are thumbnails to pick from. Display only: it gets a
-// ProbeView and emits events; the feed decides which images are probed.
+// viridis (dark = low, yellow = high), scaled per map or per layer; all maps of a layer are tiles
+// of one canvas (tile-canvas.ts), painted in a task of its own, coalesced. The probed images (a
+// chosen or drawn image and the pinned test images) are thumbnails to pick from. Display only: it
+// gets a ProbeView and emits events; the feed decides which images are probed.
 
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -9,14 +10,18 @@ import type { FeatureMaps, ProbeView } from '../app/view-types.ts';
 import { GREY_LUT, cssGradient, mapRanges, type MapScaleMode } from '../viz/color-scales.ts';
 import { viridis } from '../viz/colormap.ts';
 import { className } from '../viz/classification.ts';
+import { tileAt, tileLayout, tileRect, type Rect, type TileLayout } from '../viz/tile-layout.ts';
 import { paintLinear, tileCssSize } from '../viz/tiles.ts';
-import { emit, formatValue, paintCanvas, segmented, viewStyles } from './view-kit.ts';
+import { PaintScheduler, paintTileCanvas, pointInCanvas } from './tile-canvas.ts';
+import { emit, formatValue, paintCanvasOnChange, segmented, viewStyles } from './view-kit.ts';
 
 const SCALES: readonly (readonly [MapScaleMode, string])[] = [
   ['per-map', 'per map'],
   ['per-layer', 'per layer'],
 ];
 const GRADIENT = cssGradient(viridis, 0, 1);
+/** Space between map tiles, px. */
+const MAP_GAP = 3;
 
 @customElement('cs-feature-maps-view')
 export class FeatureMapsViewElement extends LitElement {
@@ -60,11 +65,14 @@ export class FeatureMapsViewElement extends LitElement {
         margin-bottom: 6px;
       }
       .maps {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 3px;
+        position: relative;
+        width: fit-content;
+        max-width: 100%;
+        overflow-x: auto;
       }
-      .maps canvas.hovered {
+      .hover {
+        position: absolute;
+        pointer-events: none;
         outline: 2px solid var(--_accent);
       }
       .info {
@@ -84,6 +92,21 @@ export class FeatureMapsViewElement extends LitElement {
   @property({ attribute: false }) classNames: readonly string[] | null = null;
 
   @state() private hover: { layer: number; map: number } | null = null;
+  private readonly painter = new PaintScheduler(this, () => this.paint());
+  /** Where each layer's maps go in its canvas (at the element's width), keyed like probe.maps. */
+  private layouts: (TileLayout | null)[] = [];
+  private inputsPainted: ProbeView | null = null;
+
+  /** Resolves once the latest data is in the canvases (painting is a task of its own). */
+  get paintComplete(): Promise<void> {
+    return this.updateComplete.then(() => this.painter.painted);
+  }
+
+  /** Where each map of the n-th layer shown is in that layer's canvas, CSS px (for tests and tools). */
+  tileRects(n: number): Rect[] {
+    const layout = this.layouts[n];
+    return layout ? Array.from({ length: layout.spec.count }, (_, t) => tileRect(layout, t)) : [];
+  }
 
   private get image(): number {
     const count = this.probe?.count ?? 0;
@@ -100,38 +123,70 @@ export class FeatureMapsViewElement extends LitElement {
     emit(this, 'cs-scale-change', { scale });
   }
 
+  private layoutOf(maps: FeatureMaps): TileLayout | null {
+    if (this.painter.width() === 0) return null;
+    const side = Math.max(maps.height, maps.width);
+    const zoom = tileCssSize(side, this.tileSize) / side;
+    return tileLayout({
+      count: maps.channels,
+      perGroup: 1,
+      tileWidth: maps.width * zoom,
+      tileHeight: maps.height * zoom,
+      gap: 0,
+      groupGap: MAP_GAP,
+      framePadding: 0,
+      maxWidth: this.painter.width(),
+    });
+  }
+
+  protected override willUpdate(): void {
+    // Cheap (a few numbers per layer), so simply redone on every update, a resize included.
+    this.layouts = (this.probe?.maps ?? []).map((maps) => this.layoutOf(maps));
+  }
+
   protected override updated(changed: PropertyValues): void {
+    if (changed.size === 1 && changed.has('hover')) return; // hovering moves a frame, not pixels
+    this.painter.request();
+  }
+
+  /** Runs as a task of its own (PaintScheduler): the input thumbnails (when new) and every layer's maps. */
+  private paint(): void {
     const probe = this.probe;
-    if (!probe || (changed.size === 1 && changed.has('hover'))) return;
-    if (changed.has('probe')) this.paintInputs(probe);
-    const sections = this.renderRoot.querySelectorAll<HTMLElement>('section.layer');
+    if (!probe) return;
+    if (this.inputsPainted !== probe) this.paintInputs(probe);
+    const canvases = this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas.tiles');
     probe.maps.forEach((maps, li) => {
-      const canvases = sections[li]?.querySelectorAll('canvas');
-      if (!canvases) return;
+      const canvas = canvases[li];
+      const layout = this.layouts[li];
+      if (!canvas || !layout) return;
       const area = maps.height * maps.width;
       const offset = this.image * maps.channels * area;
       const ranges = mapRanges(maps.data, offset, maps.channels, area, this.scale);
-      canvases.forEach((canvas, c) =>
-        paintCanvas(canvas, maps.width, maps.height, (px) =>
-          paintLinear(px, maps.data, offset + c * area, ranges[2 * c], ranges[2 * c + 1]),
-        ),
+      paintTileCanvas(canvas, layout, maps.width, maps.height, (px, c) =>
+        paintLinear(px, maps.data, offset + c * area, ranges[2 * c], ranges[2 * c + 1]),
       );
     });
   }
 
   private paintInputs(probe: ProbeView): void {
     const [channels, height, width] = probe.inputShape;
+    const size = channels * height * width;
     this.renderRoot.querySelectorAll<HTMLCanvasElement>('.inputs canvas').forEach((canvas, n) =>
-      // The first channel only: the datasets here are greyscale.
-      paintCanvas(canvas, width, height, (px) =>
-        paintLinear(px, probe.inputs, n * channels * height * width, 0, 1, GREY_LUT),
+      // The first channel only: the datasets here are greyscale. Unchanged images (the pinned
+      // ones, every probe) are not repainted, so the browser has nothing new to draw there.
+      paintCanvasOnChange(canvas, width, height, probe.inputs.subarray(n * size, (n + 1) * size), (px) =>
+        paintLinear(px, probe.inputs, n * size, 0, 1, GREY_LUT),
       ),
     );
+    this.inputsPainted = probe;
   }
 
-  private onPointerOver(layer: number, event: PointerEvent): void {
-    const tile = (event.target as Element).closest<HTMLElement>('canvas[data-c]');
-    if (tile) this.hover = { layer, map: Number(tile.dataset.c) };
+  private onPointer(layer: number, event: PointerEvent): void {
+    const layout = this.layouts[layer];
+    if (!layout) return;
+    const map = tileAt(layout, ...pointInCanvas(event.currentTarget as HTMLCanvasElement, event));
+    if (map < 0 || (this.hover?.layer === layer && this.hover.map === map)) return;
+    this.hover = { layer, map };
   }
 
   private inputLabel(probe: ProbeView, n: number): string {
@@ -179,7 +234,9 @@ export class FeatureMapsViewElement extends LitElement {
 
   private info(maps: FeatureMaps, li: number) {
     const h = this.hover;
-    if (!h || h.layer !== li) return html`<span class="muted">Point at a map for its range.</span>`;
+    if (!h || h.layer !== li || h.map >= maps.channels) {
+      return html`<span class="muted">Point at a map for its range.</span>`;
+    }
     const area = maps.height * maps.width;
     const start = (this.image * maps.channels + h.map) * area;
     const [lo, hi] = mapRanges(maps.data, start, 1, area, 'per-map');
@@ -187,24 +244,31 @@ export class FeatureMapsViewElement extends LitElement {
   }
 
   private renderLayer(maps: FeatureMaps, li: number) {
-    const side =
-      tileCssSize(Math.max(maps.height, maps.width), this.tileSize) / Math.max(maps.height, maps.width);
-    const size = `width:${maps.width * side}px;height:${maps.height * side}px`;
+    const layout = this.layouts[li];
+    const hovered = this.hover?.layer === li && this.hover.map < maps.channels ? this.hover.map : -1;
+    const h = layout && hovered >= 0 ? tileRect(layout, hovered) : null;
     return html`<section class="layer" data-layer=${maps.layerIndex} data-kind=${maps.kind}>
       <header>
         <h3>${maps.label}</h3>
         <span class="muted num">${maps.channels} × ${maps.height}×${maps.width}</span>
         ${this.legend(maps)}
       </header>
-      <div
-        class="maps"
-        @pointerover=${(e: PointerEvent) => this.onPointerOver(li, e)}
-        @pointerleave=${() => (this.hover = null)}
-      >
-        ${Array.from({ length: maps.channels }, (_, c) => {
-          const hovered = this.hover?.layer === li && this.hover.map === c;
-          return html`<canvas class="px ${hovered ? 'hovered' : ''}" data-c=${c} style=${size}></canvas>`;
-        })}
+      <div class="maps">
+        <canvas
+          class="px tiles"
+          aria-label="${maps.label} feature maps"
+          @pointermove=${(e: PointerEvent) => this.onPointer(li, e)}
+          @pointerdown=${(e: PointerEvent) => this.onPointer(li, e)}
+          @pointerleave=${() => (this.hover = null)}
+        ></canvas>
+        ${
+          h
+            ? html`<div
+                class="hover"
+                style="left:${h.x}px;top:${h.y}px;width:${h.width}px;height:${h.height}px"
+              ></div>`
+            : nothing
+        }
       </div>
       <div class="info">${this.info(maps, li)}</div>
     </section>`;

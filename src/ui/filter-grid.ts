@@ -1,5 +1,7 @@
-// <cs-filter-grid>: every conv layer's filters of one FilterSnapshot, each filter channel a tiny
-// canvas scaled up pixelated, on a diverging scale (blue negative, white zero, red positive).
+// <cs-filter-grid>: every conv layer's filters of one FilterSnapshot, each filter channel a tile
+// scaled up pixelated, all tiles of a layer in one canvas (tile-canvas.ts: hundreds of small
+// canvases made training visibly slower), on a diverging scale (blue negative, white zero, red
+// positive).
 // Scale per filter, per layer, or fixed over time (locked at the first snapshot shown, or at a
 // value set by the user) so growth and dead filters stay visible. Several input channels are shown
 // one tile per channel while a layer stays small, else as the channel mean (see tiles.ts).
@@ -10,8 +12,11 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { ConvFilters, FilterSnapshot } from '../app/view-types.ts';
 import { cssGradient, diverging, fractionBeyond, maxAbs, minMax, signedRanges } from '../viz/color-scales.ts';
 import type { FilterScaleMode } from '../viz/color-scales.ts';
+import { groupAt, groupRect, tileAt, tileLayout, tileRect } from '../viz/tile-layout.ts';
+import type { Rect, TileLayout } from '../viz/tile-layout.ts';
 import { filterTiles, paintSigned, tileCssSize, type ChannelView, type FilterTiles } from '../viz/tiles.ts';
-import { emit, formatValue, paintCanvas, segmented, viewStyles } from './view-kit.ts';
+import { cssColourWord, PaintScheduler, paintTileCanvas, pointInCanvas } from './tile-canvas.ts';
+import { emit, formatValue, segmented, viewStyles } from './view-kit.ts';
 
 interface PreparedLayer {
   layer: ConvFilters;
@@ -20,6 +25,8 @@ interface PreparedLayer {
   ranges: Float32Array;
   /** Fraction of shown values beyond a fixed range; 0 in the other modes. */
   clipped: number;
+  /** Where its tiles go in the layer's canvas; null until the element's width is known. */
+  layout: TileLayout | null;
 }
 
 interface Hover {
@@ -39,6 +46,11 @@ const CHANNEL_VIEWS: readonly (readonly [ChannelView, string])[] = [
   ['mean', 'channel mean'],
 ];
 const GRADIENT = cssGradient(diverging, -1, 1);
+/** Space between a filter's channel tiles, between filters (one channel / several), frame, px. */
+const GAP = 2;
+const FILTER_GAP = 3;
+const MULTI_FILTER_GAP = 10;
+const FRAME_PADDING = 1;
 
 @customElement('cs-filter-grid')
 export class FilterGridElement extends LitElement {
@@ -56,23 +68,16 @@ export class FilterGridElement extends LitElement {
         margin-bottom: 6px;
       }
       .filters {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 3px;
+        position: relative;
+        width: fit-content;
+        max-width: 100%;
         overflow-x: auto;
       }
-      .filters.multi {
-        gap: 8px 12px;
-      }
-      .filter {
-        display: flex;
-        gap: 2px;
-        padding: 1px;
-        border-radius: 2px;
-        background: var(--_border);
-      }
-      .filter.hovered {
+      .hover {
+        position: absolute;
+        pointer-events: none;
         outline: 2px solid var(--_accent);
+        border-radius: 2px;
       }
       .info {
         min-height: 1.4em;
@@ -97,6 +102,21 @@ export class FilterGridElement extends LitElement {
   private prepared: PreparedLayer[] = [];
   /** Fixed half-range per layer index, locked at the first snapshot seen (with its size). */
   private locked = new Map<string, { range: number; length: number }>();
+  private readonly painter = new PaintScheduler(this, () => this.paint());
+  private laidOutWidth = 0;
+  /** The filters' frame colour as a pixel word (the theme's border colour). */
+  private frameWord: number | undefined;
+
+  /** Resolves once the latest data is in the canvases (painting is a task of its own). */
+  get paintComplete(): Promise<void> {
+    return this.updateComplete.then(() => this.painter.painted);
+  }
+
+  /** Where each tile of the n-th layer shown is in that layer's canvas, CSS px (for tests and tools). */
+  tileRects(n: number): Rect[] {
+    const layout = this.prepared[n]?.layout;
+    return layout ? Array.from({ length: layout.spec.count }, (_, t) => tileRect(layout, t)) : [];
+  }
 
   /** Forgets the locked fixed scale; the next snapshot shown locks it again. */
   resetFixedScale(): void {
@@ -119,33 +139,71 @@ export class FilterGridElement extends LitElement {
     return range;
   }
 
+  /** Where the tiles of a layer go at the element's width; null before it is known. */
+  private layoutOf(tiles: FilterTiles): TileLayout | null {
+    if (this.painter.width() === 0) return null;
+    // A layer of few tiles (a first conv layer) has room to show them larger.
+    const target = tiles.filters * tiles.tilesPerFilter <= 32 ? this.tileSize * 1.6 : this.tileSize;
+    const side = Math.max(tiles.height, tiles.width);
+    const zoom = tileCssSize(side, target) / side;
+    return tileLayout({
+      count: tiles.filters * tiles.tilesPerFilter,
+      perGroup: tiles.tilesPerFilter,
+      tileWidth: tiles.width * zoom,
+      tileHeight: tiles.height * zoom,
+      gap: GAP,
+      groupGap: tiles.tilesPerFilter > 1 ? MULTI_FILTER_GAP : FILTER_GAP,
+      framePadding: FRAME_PADDING,
+      maxWidth: this.painter.width(),
+    });
+  }
+
   protected override willUpdate(changed: PropertyValues): void {
-    const keys = ['filters', 'scale', 'channels', 'fixedRange', 'fixedReference'] as const;
-    if (!keys.some((k) => changed.has(k))) return;
+    const keys = ['filters', 'scale', 'channels', 'fixedRange', 'fixedReference', 'tileSize'] as const;
+    const resized = this.painter.width() !== this.laidOutWidth;
+    if (!keys.some((k) => changed.has(k)) && !resized) return;
+    this.laidOutWidth = this.painter.width();
+    if (!keys.some((k) => changed.has(k))) {
+      for (const p of this.prepared) p.layout = this.layoutOf(p.tiles);
+      return;
+    }
     this.prepared = (this.filters?.layers ?? []).map((layer) => {
       const tiles = filterTiles(layer, this.channels);
       const block = tiles.tilesPerFilter * tiles.height * tiles.width;
       const fixed = this.scale === 'fixed' ? this.fixedFor(layer, tiles) : 1;
       const ranges = signedRanges(tiles.values, tiles.filters, block, this.scale, fixed);
       const clipped = this.scale === 'fixed' ? fractionBeyond(tiles.values, fixed) : 0;
-      return { layer, tiles, ranges, clipped };
+      return { layer, tiles, ranges, clipped, layout: this.layoutOf(tiles) };
     });
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.size === 1 && changed.has('hover')) return; // hovering changes text, not pixels
-    const sections = this.renderRoot.querySelectorAll<HTMLElement>('section.layer');
+    if (changed.size === 1 && changed.has('hover')) return; // hovering moves a frame, not pixels
+    this.painter.request();
+  }
+
+  /** Runs as a task of its own (PaintScheduler): every layer's tiles into its canvas. */
+  private paint(): void {
+    const canvases = this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas.tiles');
+    // Read once: a style read here would force a style recalculation in every frame.
+    this.frameWord ??= cssColourWord(
+      getComputedStyle(this).getPropertyValue('--_border').trim() || '#dde2e8',
+    );
+    const frame = this.frameWord;
     this.prepared.forEach((p, li) => {
-      const canvases = sections[li]?.querySelectorAll('canvas');
-      if (!canvases) return;
+      const canvas = canvases[li];
+      if (!canvas || !p.layout) return;
       const { tiles, ranges } = p;
       const area = tiles.height * tiles.width;
-      canvases.forEach((canvas, t) => {
-        const filter = Math.floor(t / tiles.tilesPerFilter);
-        paintCanvas(canvas, tiles.width, tiles.height, (px) =>
-          paintSigned(px, tiles.values, t * area, ranges[filter]),
-        );
-      });
+      const perFilter = tiles.tilesPerFilter;
+      paintTileCanvas(
+        canvas,
+        p.layout,
+        tiles.width,
+        tiles.height,
+        (px, t) => paintSigned(px, tiles.values, t * area, ranges[Math.floor(t / perFilter)]),
+        frame,
+      );
     });
   }
 
@@ -159,12 +217,18 @@ export class FilterGridElement extends LitElement {
     emit(this, 'cs-channel-view-change', { channels });
   }
 
-  private onPointerOver(layer: number, event: PointerEvent): void {
-    const tile = (event.target as Element).closest<HTMLElement>('canvas[data-t]');
-    if (!tile) return;
-    const t = Number(tile.dataset.t);
-    const per = this.prepared[layer].tiles.tilesPerFilter;
-    this.hover = { layer, filter: Math.floor(t / per), channel: t % per };
+  private onPointer(layer: number, event: PointerEvent): void {
+    const layout = this.prepared[layer]?.layout;
+    if (!layout) return;
+    const [x, y] = pointInCanvas(event.currentTarget as HTMLCanvasElement, event);
+    const filter = groupAt(layout, x, y);
+    if (filter < 0) return; // between filters: keep what is shown
+    const t = tileAt(layout, x, y);
+    const per = layout.spec.perGroup;
+    const h = this.hover;
+    const channel = t >= 0 ? t % per : h && h.layer === layer && h.filter === filter ? h.channel : 0;
+    if (h && h.layer === layer && h.filter === filter && h.channel === channel) return;
+    this.hover = { layer, filter, channel };
   }
 
   private legend(p: PreparedLayer) {
@@ -195,18 +259,14 @@ export class FilterGridElement extends LitElement {
   }
 
   private renderLayer(p: PreparedLayer, li: number) {
-    const { layer, tiles } = p;
-    // A layer of few tiles (a first conv layer) has room to show them larger.
-    const target = tiles.filters * tiles.tilesPerFilter <= 32 ? this.tileSize * 1.6 : this.tileSize;
-    const side = Math.max(tiles.height, tiles.width);
-    const zoom = tileCssSize(side, target) / side;
-    const size = `width:${tiles.width * zoom}px;height:${tiles.height * zoom}px`;
+    const { layer, tiles, layout } = p;
     const shown =
       tiles.tilesPerFilter > 1
         ? `× ${layer.inChannels} input channels`
         : layer.inChannels > 1
           ? 'channel mean'
           : '';
+    const h = this.hover?.layer === li && layout ? groupRect(layout, this.hover.filter) : null;
     return html`<section class="layer" data-layer=${layer.layerIndex}>
       <header>
         <h3>${layer.label}</h3>
@@ -215,21 +275,22 @@ export class FilterGridElement extends LitElement {
         >
         ${this.legend(p)}
       </header>
-      <div
-        class="filters ${tiles.tilesPerFilter > 1 ? 'multi' : ''}"
-        @pointerover=${(e: PointerEvent) => this.onPointerOver(li, e)}
-        @pointerleave=${() => (this.hover = null)}
-      >
-        ${Array.from({ length: tiles.filters }, (_, f) => {
-          const hovered = this.hover?.layer === li && this.hover.filter === f;
-          return html`<div class="filter ${hovered ? 'hovered' : ''}">
-            ${Array.from(
-              { length: tiles.tilesPerFilter },
-              (_, c) =>
-                html`<canvas class="px" data-t=${f * tiles.tilesPerFilter + c} style=${size}></canvas>`,
-            )}
-          </div>`;
-        })}
+      <div class="filters">
+        <canvas
+          class="px tiles"
+          aria-label="${layer.label} filters"
+          @pointermove=${(e: PointerEvent) => this.onPointer(li, e)}
+          @pointerdown=${(e: PointerEvent) => this.onPointer(li, e)}
+          @pointerleave=${() => (this.hover = null)}
+        ></canvas>
+        ${
+          h
+            ? html`<div
+                class="hover"
+                style="left:${h.x}px;top:${h.y}px;width:${h.width}px;height:${h.height}px"
+              ></div>`
+            : nothing
+        }
       </div>
       <div class="info">${this.info(li)}</div>
     </section>`;

@@ -8,7 +8,7 @@ import type { ProbeView } from '../app/view-types.ts';
 import { GREY_LUT } from '../viz/color-scales.ts';
 import { className, topK } from '../viz/classification.ts';
 import { paintLinear } from '../viz/tiles.ts';
-import { emit, paintCanvas, viewStyles } from './view-kit.ts';
+import { emit, paintCanvasOnChange, viewStyles } from './view-kit.ts';
 
 @customElement('cs-predictions-view')
 export class PredictionsViewElement extends LitElement {
@@ -82,9 +82,12 @@ export class PredictionsViewElement extends LitElement {
         overflow: hidden;
       }
       .fill {
+        display: block;
         height: 100%;
         background: var(--_accent);
         opacity: 0.45;
+        /* A bar grows by transform, not width: new probabilities then need no layout. */
+        transform-origin: left;
       }
       .row.top .fill {
         opacity: 1;
@@ -110,11 +113,13 @@ export class PredictionsViewElement extends LitElement {
     const probe = this.probe;
     if (!probe || !changed.has('probe')) return;
     const [channels, height, width] = probe.inputShape;
+    const size = channels * height * width;
+    // The same images come back with every probe: only a changed one (the drawn digit) is redrawn.
     this.renderRoot
       .querySelectorAll<HTMLCanvasElement>('.card canvas')
       .forEach((canvas, n) =>
-        paintCanvas(canvas, width, height, (px) =>
-          paintLinear(px, probe.inputs, n * channels * height * width, 0, 1, GREY_LUT),
+        paintCanvasOnChange(canvas, width, height, probe.inputs.subarray(n * size, (n + 1) * size), (px) =>
+          paintLinear(px, probe.inputs, n * size, 0, 1, GREY_LUT),
         ),
       );
   }
@@ -141,7 +146,7 @@ export class PredictionsViewElement extends LitElement {
             html`<div class="row ${i === 0 ? 'top' : ''} ${s.classIndex === label ? 'label' : ''}">
               <span class="name">${className(this.classNames, s.classIndex)}</span>
               <span class="track"
-                ><span class="fill" style="display:block;width:${(100 * s.probability).toFixed(1)}%"></span
+                ><span class="fill" style="transform:scaleX(${s.probability.toFixed(3)})"></span
               ></span>
               <span class="pct num">${(100 * s.probability).toFixed(s.probability >= 0.995 ? 0 : 1)}%</span>
             </div>`,

@@ -1,7 +1,8 @@
 // Shared by the live view elements (filter grid, feature maps, timeline, predictions, confusion,
 // draw pad): the common styles (theme custom properties with local defaults, pixelated tiles,
 // segmented switches, legends) and painting RGBA into a small canvas through a cached ImageData,
-// so a redraw allocates nothing. No element of its own; no GPU objects.
+// so a redraw allocates nothing (and skipping the redraw of a canvas whose data has not changed).
+// Layers of many tiles are painted by tile-canvas.ts. No element of its own; no GPU objects.
 
 import { css, html, type TemplateResult } from 'lit';
 import type { RgbaBytes } from '../viz/tiles.ts';
@@ -146,6 +147,32 @@ export function paintCanvas(
   }
   fill(cached.image.data);
   cached.context.putImageData(cached.image, 0, 0);
+}
+
+const paintedFrom = new WeakMap<HTMLCanvasElement, Float32Array>();
+
+/**
+ * paintCanvas, unless the canvas already shows exactly `source` at this size (a pinned test image
+ * probed again): an untouched canvas gives the browser nothing to redraw. Returns whether it painted.
+ */
+export function paintCanvasOnChange(
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+  source: Float32Array,
+  fill: (pixels: RgbaBytes) => void,
+): boolean {
+  const last = paintedFrom.get(canvas);
+  const same =
+    last !== undefined &&
+    canvas.width === width &&
+    canvas.height === height &&
+    last.length === source.length &&
+    last.every((v, i) => Object.is(v, source[i]));
+  if (same) return false;
+  paintedFrom.set(canvas, Float32Array.from(source));
+  paintCanvas(canvas, width, height, fill);
+  return true;
 }
 
 /** A number short enough for a legend: 3 significant digits, no trailing noise. */

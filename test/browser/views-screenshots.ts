@@ -41,9 +41,11 @@ async function interact(page: Page): Promise<void> {
 async function hoverFilter(page: Page): Promise<void> {
   const grid = await page.$('#filters');
   const box = await page.evaluate(() => {
-    const layer = document.querySelector('#filters')!.shadowRoot!.querySelectorAll('section.layer')[1];
-    const r = layer.querySelectorAll('canvas')[3 * 6 + 2].getBoundingClientRect();
-    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    const grid = document.querySelector<HTMLElementTagNameMap['cs-filter-grid']>('#filters')!;
+    const canvas = grid.shadowRoot!.querySelectorAll('section.layer')[1].querySelector('canvas')!;
+    const at = canvas.getBoundingClientRect();
+    const r = grid.tileRects(1)[3 * 6 + 2]; // all tiles of a layer are in one canvas
+    return { x: at.left + r.x + r.width / 2, y: at.top + r.y + r.height / 2 };
   });
   await page.mouse.move(box.x, box.y);
   await new Promise((r) => setTimeout(r, 200));

@@ -1,8 +1,9 @@
 // The end-to-end harness: opens the built app (served by global-setup.ts) in Debian's Chromium,
-// with or without WebGPU, at a chosen viewport; collects long tasks with a PerformanceObserver
-// installed before any app script runs; reads the app's test hook (window.convscope.state(),
-// src/app/test-hook.ts); queries through shadow roots; saves screenshots under
-// test/e2e/screenshots/ and compares element pixels. Not a test: *.e2e.test.ts files use it.
+// with or without WebGPU, at a chosen viewport; collects long tasks and long animation frames
+// (with where their time went) with PerformanceObservers installed before any app script runs;
+// reads the app's test hook (window.convscope.state(), src/app/test-hook.ts); queries through
+// shadow roots; saves screenshots under test/e2e/screenshots/ and compares element pixels.
+// Not a test: *.e2e.test.ts files use it.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,21 @@ export const PHONE = {
 export interface LongTask {
   start: number;
   duration: number;
+}
+
+/**
+ * A long animation frame (PerformanceObserver 'long-animation-frame', > 50 ms), split into where
+ * its time went: scripts (by source), and the rendering at its end (style, layout, paint...).
+ */
+export interface LongFrame {
+  start: number;
+  duration: number;
+  /** From the start of rendering (rAF callbacks, style, layout, paint) to the frame's end, ms. */
+  renderMs: number;
+  /** Style and layout at the end of the frame, ms. */
+  styleAndLayoutMs: number;
+  /** Scripts that ran in the frame, longest first: "invoker (source:function)" and ms. */
+  scripts: { name: string; ms: number; forcedLayoutMs: number }[];
 }
 
 export interface OpenAppOptions {
@@ -56,19 +72,59 @@ export interface AppPage {
   ): Promise<AppTestState>;
   /** Long tasks (> 50 ms on the main thread) since the page loaded or the last clearLongTasks(). */
   longTasks(): Promise<LongTask[]>;
+  /** Long animation frames (> 50 ms) over the same time; [] where Chromium has none. */
+  longFrames(): Promise<LongFrame[]>;
+  /** Forgets the long tasks and long frames seen so far. */
   clearLongTasks(): Promise<void>;
   /** Saves test/e2e/screenshots/<name>.png (a name ending in .tmp is git-ignored). */
   screenshot(name: string, element?: ElementHandle): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Runs in the page before its scripts: records every long task from the start. */
+/**
+ * Runs in the page before its scripts: records every long task from the start, and every long
+ * animation frame with where its time went (Chromium's attribution for long tasks).
+ */
 function installLongTaskObserver(): void {
   const tasks: LongTask[] = [];
-  (window as unknown as { __convscopeLongTasks: LongTask[] }).__convscopeLongTasks = tasks;
+  const frames: LongFrame[] = [];
+  const page = window as unknown as { __convscopeLongTasks: LongTask[]; __convscopeLongFrames: LongFrame[] };
+  page.__convscopeLongTasks = tasks;
+  page.__convscopeLongFrames = frames;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
+  interface ScriptTiming {
+    invoker: string;
+    sourceURL: string;
+    sourceFunctionName: string;
+    duration: number;
+    forcedStyleAndLayoutDuration: number;
+  }
+  interface FrameTiming extends PerformanceEntry {
+    renderStart: number;
+    styleAndLayoutStart: number;
+    scripts: ScriptTiming[];
+  }
+  if (!PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) return;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as FrameTiming[]) {
+      const end = entry.startTime + entry.duration;
+      frames.push({
+        start: entry.startTime,
+        duration: entry.duration,
+        renderMs: entry.renderStart > 0 ? end - entry.renderStart : 0,
+        styleAndLayoutMs: entry.styleAndLayoutStart > 0 ? end - entry.styleAndLayoutStart : 0,
+        scripts: entry.scripts
+          .map((s) => ({
+            name: `${s.invoker} (${s.sourceURL.split('/').pop()}:${s.sourceFunctionName})`,
+            ms: s.duration,
+            forcedLayoutMs: s.forcedStyleAndLayoutDuration,
+          }))
+          .sort((a, b) => b.ms - a.ms),
+      });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
 }
 
 export async function openApp(options: OpenAppOptions = {}): Promise<AppPage> {
@@ -113,9 +169,18 @@ function appPage(page: Page, chromium: LaunchedChromium, problems: string[]): Ap
       page.evaluate(() =>
         (window as unknown as { __convscopeLongTasks: LongTask[] }).__convscopeLongTasks.slice(),
       ),
+    longFrames: () =>
+      page.evaluate(() =>
+        (window as unknown as { __convscopeLongFrames: LongFrame[] }).__convscopeLongFrames.slice(),
+      ),
     clearLongTasks: () =>
       page.evaluate(() => {
-        (window as unknown as { __convscopeLongTasks: LongTask[] }).__convscopeLongTasks.length = 0;
+        const recorded = window as unknown as {
+          __convscopeLongTasks: LongTask[];
+          __convscopeLongFrames: LongFrame[];
+        };
+        recorded.__convscopeLongTasks.length = 0;
+        recorded.__convscopeLongFrames.length = 0;
       }),
     async screenshot(name, element) {
       mkdirSync(SCREENSHOT_DIR, { recursive: true });

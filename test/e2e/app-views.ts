@@ -1,7 +1,8 @@
 // Helpers for the user-flow tests (user-flow*.e2e.test.ts) and the views benchmark
 // (bench/app-views.ts): find a live-view panel of the app by its heading, bring it on screen (a
-// panel off screen is neither painted nor fed, view-panel.ts), read the full-test-set result the
-// page shows, and name screenshots so a normal run does not rewrite the committed PNGs.
+// panel off screen is neither painted nor fed, view-panel.ts), read the feature-map tiles each layer
+// shows, read the full-test-set result the page shows, and name screenshots so a normal run does
+// not rewrite the committed PNGs.
 // Not a test; the harness itself is app-harness.ts.
 
 import { join } from 'node:path';
@@ -52,6 +53,44 @@ export async function find(host: ElementHandle<Element>, selector: string): Prom
   const found = await host.$(selector);
   if (!found) throw new Error(`nothing matches "${selector}" inside the element`);
   return found;
+}
+
+/** What one layer of the feature-maps view shows. */
+export interface FeatureMapLayer {
+  layer: number;
+  /** Canvases in the layer (one: every map is a tile of it, tile-canvas.ts). */
+  canvases: number;
+  /** Tiles painted, as the canvas says (data-tiles) and as the element's layout places them. */
+  tiles: number;
+  placed: number;
+  /** Fraction of the tiles whose pixels are not all one colour: the map has some structure. */
+  structured: number;
+}
+
+/** Reads every layer of the feature-maps view in `panel`, once its latest data is painted. */
+export async function featureMapLayers(panel: ElementHandle<Element>): Promise<FeatureMapLayer[]> {
+  const view = await find(panel, 'cs-feature-maps-view');
+  return view.evaluate(async (element) => {
+    const maps = element as HTMLElementTagNameMap['cs-feature-maps-view'];
+    await maps.paintComplete;
+    const sections = [...maps.shadowRoot!.querySelectorAll<HTMLElement>('section.layer')];
+    return sections.map((section, n) => {
+      const canvases = section.querySelectorAll('canvas');
+      const rects = maps.tileRects(n);
+      const context = canvases[0]?.getContext('2d');
+      const varied = rects.filter((r) => {
+        const data = context?.getImageData(r.x, r.y, r.width, r.height).data;
+        return data !== undefined && data.some((value, i) => value !== data[i % 4]);
+      });
+      return {
+        layer: Number(section.dataset.layer),
+        canvases: canvases.length,
+        tiles: Number(canvases[0]?.dataset.tiles ?? 0),
+        placed: rects.length,
+        structured: rects.length > 0 ? varied.length / rects.length : 0,
+      };
+    });
+  });
 }
 
 /**

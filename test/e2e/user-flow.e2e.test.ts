@@ -22,6 +22,7 @@ import {
 } from './app-harness.ts';
 import {
   evaluateFullTestSet,
+  featureMapLayers,
   fullPageScreenshot,
   find,
   PANEL_HEADINGS,
@@ -80,35 +81,17 @@ describe('a person trains lenet5 on MNIST with the CPU backend', () => {
     const panel = await showPanel(app.page, 'Feature maps');
     const state = await app.waitForState((s) => s.featureMapLayers.length > 0);
     expect(state.featureMapLayers).toEqual([0, 1, 2, 3]); // conv, pool, conv, pool
-    const sections = await panel.$$('cs-feature-maps-view >>> section.layer');
-    const shown = await Promise.all(
-      sections.map((s) =>
-        s.evaluate((el) => [
-          Number(el.getAttribute('data-layer')),
-          el.querySelectorAll('.maps canvas').length,
-        ]),
-      ),
-    );
-    expect(shown).toEqual([
-      [0, 6],
-      [1, 6],
-      [2, 16],
-      [3, 16],
+    const layers = await featureMapLayers(panel);
+    // One canvas per layer, holding one tile per channel.
+    expect(layers.map((l) => [l.layer, l.canvases, l.tiles, l.placed])).toEqual([
+      [0, 1, 6, 6],
+      [1, 1, 6, 6],
+      [2, 1, 16, 16],
+      [3, 1, 16, 16],
     ]);
-    // Each map canvas holds its channel as painted: most of them show some structure (a map can
-    // be flat where a ReLU channel is dead for this image, so not all).
-    const structured = await Promise.all(
-      sections.map((section) =>
-        section.evaluate((el) => {
-          const canvases = [...el.querySelectorAll<HTMLCanvasElement>('.maps canvas')];
-          const varied = canvases.filter((canvas) => {
-            const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-            return data.some((value, i) => value !== data[i % 4]);
-          });
-          return varied.length / canvases.length;
-        }),
-      ),
-    );
+    // Each tile holds its channel as painted: most of them show some structure (a map can be flat
+    // where a ReLU channel is dead for this image, so not all).
+    const structured = layers.map((l) => l.structured);
     console.log(`[e2e] feature maps with structure, per layer: ${structured.map((f) => f.toFixed(2))}`);
     for (const fraction of structured) expect(fraction).toBeGreaterThanOrEqual(0.5);
   });

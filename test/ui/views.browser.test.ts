@@ -34,11 +34,23 @@ describe('cs-filter-grid', () => {
       });
       const grid = document.createElement('cs-filter-grid');
       document.body.append(grid);
+      // Each filter's three weights, read at the centre of its three scaled-up pixels in the
+      // layer's one canvas.
       const read = async () => {
-        await grid.updateComplete;
-        return [...grid.shadowRoot!.querySelectorAll('canvas')].map((c) =>
-          Array.from(c.getContext('2d')!.getImageData(0, 0, 3, 1).data),
-        );
+        await grid.paintComplete;
+        const canvases = grid.shadowRoot!.querySelectorAll('canvas');
+        if (canvases.length !== 1) throw new Error(`${canvases.length} canvases for one layer`);
+        const context = canvases[0].getContext('2d')!;
+        return grid
+          .tileRects(0)
+          .map((r) =>
+            [0, 1, 2].flatMap((k) =>
+              Array.from(
+                context.getImageData(r.x + Math.floor(((k + 0.5) * r.width) / 3), r.y + r.height / 2, 1, 1)
+                  .data,
+              ),
+            ),
+          );
       };
       grid.scale = 'per-layer';
       grid.filters = { step: 1, epoch: 0, layers: [layer([0.5, 0, -0.25, 0, 0, 0])] };
@@ -61,6 +73,30 @@ describe('cs-filter-grid', () => {
     expect(pixels.fixedLater[0].slice(0, 4)).toEqual([103, 0, 31, 255]);
     expect(pixels.fixedLater[0].slice(8, 12)).toEqual([5, 48, 97, 255]); // -0.5 at the locked 0.5
     expect(pixels.legend).toContain('16.7% beyond');
+  });
+
+  it('names the filter and channel under the pointer, found from canvas coordinates', async () => {
+    const target = await page.evaluate(async () => {
+      const grid = document.querySelector<HTMLElementTagNameMap['cs-filter-grid']>('#filters')!;
+      await grid.paintComplete;
+      const canvas = grid.shadowRoot!.querySelectorAll('section.layer')[1].querySelector('canvas')!;
+      canvas.scrollIntoView();
+      const box = canvas.getBoundingClientRect();
+      const r = grid.tileRects(1)[3 * 6 + 2]; // lenet5 conv2: filter 3, input channel 2
+      return { x: box.left + r.x + r.width / 2, y: box.top + r.y + r.height / 2 };
+    });
+    await page.mouse.move(target.x, target.y);
+    const shown = await page.evaluate(async () => {
+      const grid = document.querySelector<HTMLElementTagNameMap['cs-filter-grid']>('#filters')!;
+      await grid.updateComplete;
+      const section = grid.shadowRoot!.querySelectorAll('section.layer')[1];
+      const frame = section.querySelector<HTMLElement>('.hover');
+      const info = section.querySelector('.info')!.textContent!.replace(/\s+/g, ' ');
+      return { info, frame: frame?.style.cssText };
+    });
+    await page.mouse.move(0, 0);
+    expect(shown.info).toMatch(/^filter 3 \(input channel 2\) · weights /);
+    expect(shown.frame).toMatch(/left: \d+px; top: \d+px; width: \d+px; height: \d+px/);
   });
 });
 
@@ -92,8 +128,12 @@ describe('cs-feature-maps-view and cs-predictions-view', () => {
     const result = await page.evaluate(async () => {
       const view = document.querySelector('cs-feature-maps-view')!;
       const root = view.shadowRoot!;
+      await view.paintComplete;
+      // One canvas per layer; its tiles counted from the canvas and from the layout.
       const layers = [...root.querySelectorAll<HTMLElement>('section.layer')].map(
-        (s) => `${s.dataset.kind}:${s.querySelectorAll('canvas').length}`,
+        (s, n) =>
+          `${s.dataset.kind}:${s.querySelectorAll('canvas').length}x${s.querySelector('canvas')!.dataset.tiles}` +
+          `/${view.tileRects(n).length}`,
       );
       let detail: unknown = null;
       view.addEventListener('cs-image-select', (e) => (detail = (e as CustomEvent).detail), { once: true });
@@ -107,7 +147,7 @@ describe('cs-feature-maps-view and cs-predictions-view', () => {
         wrong: predictions.querySelectorAll('.card.wrong').length,
       };
     });
-    expect(result.layers).toEqual(['conv:6', 'pool:6', 'conv:16', 'pool:16']);
+    expect(result.layers).toEqual(['conv:1x6/6', 'pool:1x6/6', 'conv:1x16/16', 'pool:1x16/16']);
     expect(result.detail).toEqual({ index: 5, testIndex: null });
     expect(result.selected).toBe(5);
     expect(result.wrong).toBe(1);
