@@ -18,7 +18,15 @@ export interface DreamsView {
   images: Float32Array;
   /** [classes]: image c's probability of class c. */
   probabilities: Float32Array;
+  /**
+   * Set when the images maximise conv filters' mean activations instead of classes: the layer's
+   * label, and `classes` counts its filters shown (image k: filter k); probabilities do not apply.
+   */
+  filters?: { layerLabel: string };
 }
+
+/** What the class visualisation climbs: the class scores, or the filters of one conv layer. */
+export type DreamTarget = { kind: 'classes' } | { kind: 'filters'; layerIndex: number };
 
 export type SaliencyMethod = 'gradient x input' | 'SmoothGrad' | 'occlusion';
 

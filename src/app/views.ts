@@ -1,9 +1,12 @@
 // Mounts the live views in the shell's `views` slot and feeds them: filters and the filter
 // timeline (filters feed + SnapshotStore), feature maps and predictions of the pinned test images,
 // a chosen one and the drawn digit (probe feed), layer health (health feed), and the confusion
-// matrix from the session's own test evaluations (no extra readback). Each feed is asked after
-// every finished chunk and reads at most one thing at a time (feeds/feed.ts); the feed of a
-// panel that is closed or off screen is not asked (it is asked again when the panel shows). Touches the DOM because it must create the elements; owns no GPU objects.
+// matrix from the session's own test evaluations (no extra readback); then the class
+// visualisation and saliency panels (insight-views.ts) and the generator (generator-panel.ts).
+// Each feed is asked after every finished chunk and reads at most one thing at a time
+// (feeds/feed.ts); the feed of a panel that is closed or off screen is not asked (it is asked
+// again when the panel shows). Touches the DOM because it must create the elements; owns no GPU
+// objects.
 
 import type { Dataset } from '../data/dataset.ts';
 import { PROBE_MAX } from '../model/backend.ts';
@@ -23,6 +26,8 @@ import { toEvaluationView } from './feeds/evaluation.ts';
 import { createFiltersFeed } from './feeds/filters.ts';
 import { createHealthFeed } from './feeds/health.ts';
 import { createProbeFeed, type ProbeSelection } from './feeds/probe.ts';
+import { mountGeneratorPanel } from './generator-panel.ts';
+import { mountInsightViews } from './insight-views.ts';
 import type { Session } from './session.ts';
 import type { EvaluationEvent } from './session-state.ts';
 import type { EvaluationView, ProbeView } from './view-types.ts';
@@ -73,6 +78,10 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
     timeline: panel('Filter timeline', timeline, true, 'scrub through snapshots'),
   };
   shell.append(...Object.values(panels));
+  const insight = mountInsightViews(shell, session, panel);
+  // Saliency fills the half row beside the confusion matrix; the wide ones go last.
+  panels.confusion.after(insight.saliency);
+  shell.append(insight.dreams, mountGeneratorPanel(session, panel));
   const open = (p: ViewPanel) => p.open && p.visible;
 
   const store = new SnapshotStore();

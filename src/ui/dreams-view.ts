@@ -1,12 +1,13 @@
 // <cs-dreams-view>: what the network thinks each class looks like (class visualisations, updated
 // live by the controller): one greyscale image per class at the fixed pixel range, with the
-// probability it reaches for its class (a bar, green from 90%). Display only: it gets a DreamsView
-// and emits `cs-dreams-restart` {start: 'grey' | 'noise'} and `cs-dreams-follow` {follow} (keep
-// dreaming while the network trains). No GPU objects, no readbacks.
+// probability it reaches for its class (a bar, green from 90%); or, with a conv layer chosen as the
+// target, the image that most excites each of its filters. Display only: it gets a DreamsView and
+// emits `cs-dreams-restart` {start: 'grey' | 'noise'}, `cs-dreams-follow` {follow} (keep dreaming
+// while the network trains) and `cs-dreams-target` {target: DreamTarget}. No GPU objects.
 
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { DreamsView } from '../app/dream-view-types.ts';
+import type { DreamTarget, DreamsView } from '../app/dream-view-types.ts';
 import { className } from '../viz/classification.ts';
 import { greyRgb } from '../viz/dream-images.ts';
 import { emit, paintCanvas, segmented, viewStyles } from './view-kit.ts';
@@ -19,10 +20,19 @@ export class DreamsViewElement extends LitElement {
   static override styles = [
     viewStyles,
     css`
+      :host {
+        container-type: inline-size;
+      }
+      /* Ten classes: one row when there is room, else two rows of five. */
       .cards {
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(86px, 1fr));
+        grid-template-columns: repeat(10, minmax(0, 1fr));
         gap: 8px;
+      }
+      @container (max-width: 720px) {
+        .cards {
+          grid-template-columns: repeat(5, minmax(0, 1fr));
+        }
       }
       .card {
         border: 1px solid var(--_border);
@@ -42,6 +52,10 @@ export class DreamsViewElement extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+        min-width: 1.2ch;
+      }
+      .pct {
+        flex: none;
       }
       .meta {
         display: flex;
@@ -74,6 +88,9 @@ export class DreamsViewElement extends LitElement {
 
   @property({ attribute: false }) dreams: DreamsView | null = null;
   @property({ attribute: false }) classNames: readonly string[] | null = null;
+  /** The conv layers whose filters can be the target: [layer index, label]. */
+  @property({ attribute: false }) filterLayers: readonly (readonly [number, string])[] = [];
+  @property({ attribute: false }) target: DreamTarget = { kind: 'classes' };
   /** Whether the controller keeps dreaming while the network trains (shown on the toggle). */
   @property({ type: Boolean }) following = false;
 
@@ -92,6 +109,11 @@ export class DreamsViewElement extends LitElement {
   }
 
   private renderCard(dreams: DreamsView, c: number) {
+    if (dreams.filters)
+      return html`<div class="card" title="what most excites filter ${c} of ${dreams.filters.layerLabel}">
+        <canvas class="px"></canvas>
+        <div class="meta"><span class="name">filter ${c}</span></div>
+      </div>`;
     const p = dreams.probabilities[c];
     const name = className(this.classNames, c);
     return html`<div class="card ${p >= REACHED ? 'reached' : ''}" title="what the network sees as ${name}">
@@ -104,9 +126,33 @@ export class DreamsViewElement extends LitElement {
     </div>`;
   }
 
+  private renderTarget() {
+    const current = this.target.kind === 'classes' ? 'classes' : String(this.target.layerIndex);
+    const choose = (value: string) => {
+      const target: DreamTarget =
+        value === 'classes' ? { kind: 'classes' } : { kind: 'filters', layerIndex: Number(value) };
+      this.target = target;
+      emit(this, 'cs-dreams-target', { target });
+    };
+    return html`<label class="control"
+      >Target
+      <select
+        aria-label="dream target"
+        @change=${(e: Event) => choose((e.target as HTMLSelectElement).value)}
+      >
+        <option value="classes" ?selected=${current === 'classes'}>each class</option>
+        ${this.filterLayers.map(
+          ([index, label]) =>
+            html`<option value=${index} ?selected=${current === String(index)}>filters of ${label}</option>`,
+        )}
+      </select></label
+    >`;
+  }
+
   override render() {
     const dreams = this.dreams;
     const toolbar = html`<div class="toolbar">
+      ${this.renderTarget()}
       <span class="control"
         >Restart from
         ${(['grey', 'noise'] as const).map(
@@ -114,6 +160,7 @@ export class DreamsViewElement extends LitElement {
             html`<button
               type="button"
               class="plain"
+              aria-label="restart from ${start}"
               @click=${() => emit(this, 'cs-dreams-restart', { start })}
             >
               ${start}
