@@ -67,11 +67,12 @@ const ADAM: OptimizerSettings = {
 // so each value differs by a few ulps of its largest terms. Measured on SwiftShader: parameters
 // after 5 SGD steps within 1.2e-7, so SGD gets 2e-6. Adam divides m by sqrt(v): for a gradient
 // near zero (saturated sigmoid) rounding noise is a large part of it, and the step (~lr) moves
-// with it; measured 8.7e-6 after 5 steps at lr 3e-3, so Adam gets 1e-4 = lr / 30. A wrong term,
-// a missed step or a wrong Adam t moves parameters by ~lr = 3e-3 or more.
+// with it; measured 8.7e-6 after 5 steps at lr 3e-3 with Glorot init, 1.7e-4 (2 of 87424 fc
+// weights of the seed preset) since sigmoid layers start LeCun-uniform, so Adam gets 3e-4 = lr / 10.
+// A wrong term, a missed step or a wrong Adam t moves parameters by ~lr = 3e-3 or more.
 const GRADIENTS = { atol: 1e-6, rtol: 1e-4 };
 const SGD_PARAMETERS = { atol: 2e-6, rtol: 1e-5 };
-const ADAM_PARAMETERS = { atol: 1e-4, rtol: 1e-4 };
+const ADAM_PARAMETERS = { atol: 3e-4, rtol: 1e-4 };
 const LOSS_RTOL = 1e-4;
 
 let gpu: Gpu;
@@ -184,7 +185,10 @@ describe.each(CASES)('GpuBackend follows CpuBackend: %s', (_, spec, dataset) => 
       const [cpuState, gpuState] = await Promise.all([b.cpu.getOptimizerState(), b.gpu.getOptimizerState()]);
       expect(gpuState.kind).toBe('adam');
       expect(gpuState.step).toBe(5);
-      assertClose(gpuState.slots[0], cpuState.slots[0], GRADIENTS, 'Adam m');
+      // m averages gradients taken at parameters that Adam has already moved apart (above): 1.7e-6
+      // of 2.6e-4 measured on one classify weight of the seed preset; a wrong beta1 or a dropped
+      // gradient changes m by its own size.
+      assertClose(gpuState.slots[0], cpuState.slots[0], { atol: 5e-6, rtol: 1e-3 }, 'Adam m');
       assertClose(gpuState.slots[1], cpuState.slots[1], { atol: 1e-9, rtol: 1e-3 }, 'Adam v');
     } finally {
       b.cpu.destroy();
