@@ -2,6 +2,7 @@
 // access), so a bad argument is reported before anything loads. Not the run itself (dream.ts).
 
 import { parseArgs } from 'node:util';
+import { choice, UsageError } from './cli-kit.ts';
 import { DATASET_NAMES, type DatasetName } from '../data/dataset.ts';
 import { DEFAULT_DREAM, type DreamOptions, type DreamStart } from '../model/dream.ts';
 
@@ -20,10 +21,6 @@ export interface DreamArgs {
   help: boolean;
 }
 
-export class DreamUsageError extends Error {
-  override name = 'DreamUsageError';
-}
-
 export const DREAM_USAGE = `Usage: npm run dream -- --checkpoint FILE [options]
   Draws what a trained network thinks each class looks like (gradient ascent on the input) and
   saliency maps of test images, as PNGs beside the checkpoint (or in --out).
@@ -38,26 +35,15 @@ export const DREAM_USAGE = `Usage: npm run dream -- --checkpoint FILE [options]
   --out DIR             output folder (default: the checkpoint's)
   --help                show this text`;
 
-function choice<T extends string>(
-  flag: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new DreamUsageError(`--${flag}: unknown value "${value}"; accepted values: ${allowed.join(', ')}`);
-}
-
 function whole(flag: string, value: string | undefined, min: number, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < min)
-    throw new DreamUsageError(`--${flag}: expected a whole number >= ${min}, got "${value}"`);
+    throw new UsageError(`--${flag}: expected a whole number >= ${min}, got "${value}"`);
   return parsed;
 }
 
-/** Parses `argv` (without node and the script); throws DreamUsageError naming the flag. */
+/** Parses `argv` (without node and the script); throws UsageError naming the flag. */
 export function parseDreamArgs(argv: readonly string[]): DreamArgs {
   const flags = [
     'checkpoint',
@@ -79,13 +65,13 @@ export function parseDreamArgs(argv: readonly string[]): DreamArgs {
       strict: true,
     }).values;
   } catch (error) {
-    throw new DreamUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   const text = (flag: string) => values[flag] as string | undefined;
   const help = values.help === true;
   const checkpoint = text('checkpoint');
   if (!checkpoint && !help)
-    throw new DreamUsageError('--checkpoint: give the .convscope file of a trained network');
+    throw new UsageError('--checkpoint: give the .convscope file of a trained network');
   const objective = choice('objective', text('objective'), ['logprob', 'logit'], 'logprob');
   return {
     checkpoint: checkpoint ?? '',

@@ -19,7 +19,8 @@ import * as S from '../model/saliency.ts';
 import { describeNetwork } from '../model/validate.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { dreamMontage, saliencyMontage } from '../viz/dream-images.ts';
-import { DREAM_USAGE, DreamUsageError, parseDreamArgs, type DreamArgs } from './dream-args.ts';
+import { runCli } from './cli-kit.ts';
+import { DREAM_USAGE, parseDreamArgs, type DreamArgs } from './dream-args.ts';
 import { createCliGpu } from './gpu-setup.ts';
 import { encodePng } from './train-outputs.ts';
 
@@ -135,22 +136,5 @@ async function run(args: DreamArgs): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  let args: DreamArgs;
-  try {
-    args = parseDreamArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof DreamUsageError)) throw error;
-    log(`${error.message}\n\n${DREAM_USAGE}`);
-    process.exit(2);
-  }
-  if (args.help) return console.log(DREAM_USAGE);
-  try {
-    await run(args);
-  } catch (error) {
-    log(`dream failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
-}
-
-await main();
+// A Dawn device keeps the event loop alive, so exit explicitly once the run is over.
+process.exit(await runCli({ parse: parseDreamArgs, usage: DREAM_USAGE, run }, process.argv.slice(2)));

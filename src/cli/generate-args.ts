@@ -3,6 +3,7 @@
 // GENERATE_RECIPE, then DEFAULT_CVAE_CONFIG (src/generator/cvae-spec.ts). Not the run itself (generate.ts).
 
 import { parseArgs } from 'node:util';
+import { choice, UsageError } from './cli-kit.ts';
 import { DATASET_NAMES, type DatasetName } from '../data/dataset.ts';
 import { DEFAULT_CLASSIFIER_PATH } from '../generator/agreement.ts';
 import { CVAE_MAX_LATENT, DEFAULT_CVAE_CONFIG } from '../generator/cvae-spec.ts';
@@ -45,10 +46,6 @@ export interface GenerateArgs {
   help: boolean;
 }
 
-export class GenerateUsageError extends Error {
-  override name = 'GenerateUsageError';
-}
-
 export const GENERATE_USAGE = `Usage: npm run generate -- [options]
   Trains the conditional generator (a CVAE, docs/generator.md), draws a grid of samples (a row per
   class) and reports how often a trained classifier names each sample's label.
@@ -84,22 +81,11 @@ const STRING_FLAGS = [
   'out',
 ];
 
-function choice<T extends string>(
-  flag: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new GenerateUsageError(`--${flag}: unknown value "${value}"; accepted values: ${allowed.join(', ')}`);
-}
-
 function whole(flag: string, value: string | undefined, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < min || parsed > max)
-    throw new GenerateUsageError(`--${flag}: expected a whole number in [${min}, ${max}], got "${value}"`);
+    throw new UsageError(`--${flag}: expected a whole number in [${min}, ${max}], got "${value}"`);
   return parsed;
 }
 
@@ -107,11 +93,11 @@ function positiveNumber(flag: string, value: string | undefined, fallback: numbe
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0)
-    throw new GenerateUsageError(`--${flag}: expected a number > 0, got "${value}"`);
+    throw new UsageError(`--${flag}: expected a number > 0, got "${value}"`);
   return parsed;
 }
 
-/** Parses `argv` (without node and the script); throws GenerateUsageError naming the flag. */
+/** Parses `argv` (without node and the script); throws UsageError naming the flag. */
 export function parseGenerateArgs(argv: readonly string[]): GenerateArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -122,11 +108,11 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateArgs {
       strict: true,
     }).values;
   } catch (error) {
-    throw new GenerateUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   const text = (flag: string) => values[flag] as string | undefined;
   if (text('epochs') !== undefined && text('steps') !== undefined)
-    throw new GenerateUsageError('--epochs and --steps: give one of them, not both');
+    throw new UsageError('--epochs and --steps: give one of them, not both');
   const big = Number.MAX_SAFE_INTEGER;
   return {
     dataset: choice('dataset', text('dataset'), DATASET_NAMES, 'mnist'),

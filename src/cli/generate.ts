@@ -16,13 +16,8 @@ import { CVAE_CLASSES } from '../generator/cvae-spec.ts';
 import { sampleLatents } from '../generator/cvae-run.ts';
 import { createGpuCvae } from '../generator/gpu-cvae.ts';
 import type { CvaeConfig } from '../generator/types.ts';
-import {
-  generateOutputDir,
-  GENERATE_USAGE,
-  GenerateUsageError,
-  parseGenerateArgs,
-  type GenerateArgs,
-} from './generate-args.ts';
+import { generateOutputDir, GENERATE_USAGE, parseGenerateArgs, type GenerateArgs } from './generate-args.ts';
+import { runCli } from './cli-kit.ts';
 import { curveSpacing, sampleGridImage, trainWithCurve } from './generate-run.ts';
 import { ProgressBar } from './progress.ts';
 import { createCliGpu } from './gpu-setup.ts';
@@ -118,29 +113,16 @@ async function run(args: GenerateArgs, argv: readonly string[]): Promise<Record<
   }
 }
 
-/** The exit code: 0 done, 1 the run failed, 2 bad arguments. */
-export async function main(argv: readonly string[]): Promise<number> {
-  let args: GenerateArgs;
-  try {
-    args = parseGenerateArgs(argv);
-  } catch (error) {
-    if (!(error instanceof GenerateUsageError)) throw error;
-    log(`error: ${error.message}\n\n${GENERATE_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(GENERATE_USAGE);
-    return 0;
-  }
-  try {
-    const summary = await run(args, argv);
-    if (args.json) console.log(JSON.stringify(summary));
-    return 0;
-  } catch (error) {
-    log(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-}
-
 // A Dawn device keeps the event loop alive, so exit explicitly once the run is over.
-process.exit(await main(process.argv.slice(2)));
+const argv = process.argv.slice(2);
+process.exit(
+  await runCli(
+    {
+      parse: parseGenerateArgs,
+      usage: GENERATE_USAGE,
+      run: (args) => run(args, argv),
+      json: (args) => args.json,
+    },
+    argv,
+  ),
+);

@@ -3,10 +3,13 @@
 // leaves out comes from the network's recipe (src/model/recipes.ts). Not the training itself (train.ts).
 
 import { parseArgs } from 'node:util';
+import { choice, UsageError } from './cli-kit.ts';
 import { DATASET_NAMES, type DatasetName } from '../data/dataset.ts';
 import { PRESET_NAMES, type PresetName } from '../model/presets.ts';
 import { DEFAULT_LEARNING_RATES, recipe } from '../model/recipes.ts';
 import { SCHEDULE_KINDS, type ScheduleKind } from '../model/schedule.ts';
+
+export { UsageError } from './cli-kit.ts';
 
 export const BACKEND_NAMES = ['gpu', 'cpu'] as const;
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
@@ -42,11 +45,6 @@ export interface TrainArgs {
   /** GPU only: destroy the device once after this step, to rehearse the recovery (null: never). */
   loseDeviceAt: number | null;
   help: boolean;
-}
-
-/** A bad command line: the CLI prints the message and the usage, and exits with code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export const USAGE = `Usage: npm run train -- [options]
@@ -100,17 +98,6 @@ function recipeLines(): string {
     const warmup = r.warmupSteps > 0 ? ` (warm-up ${r.warmupSteps})` : '';
     return `    ${name.padEnd(8)} ${optimizer}${decay}, batch ${r.batch}, ${r.schedule}${warmup}, ${r.epochs} epoch(s)`;
   }).join('\n');
-}
-
-function choice<T extends string>(
-  flag: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${flag}: unknown value "${value}"; accepted values: ${allowed.join(', ')}`);
 }
 
 function number(

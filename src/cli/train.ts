@@ -18,7 +18,8 @@ import type { TrainerProgress } from '../model/trainer-loop.ts';
 import { addMetrics, emptyMetrics } from '../model/trainer-state.ts';
 import { createCliGpu, type CliGpu } from './gpu-setup.ts';
 import { ProgressBar } from './progress.ts';
-import { outputDir, parseTrainArgs, USAGE, UsageError, type TrainArgs } from './train-args.ts';
+import { runCli } from './cli-kit.ts';
+import { outputDir, parseTrainArgs, USAGE, type TrainArgs } from './train-args.ts';
 import { writeRunOutputs } from './train-outputs.ts';
 import { evaluationSummary, formatConfusion, type RunSummary } from './train-report.ts';
 
@@ -210,29 +211,10 @@ async function run(args: TrainArgs): Promise<RunSummary> {
   }
 }
 
-/** The exit code: 0 done, 1 the run failed, 2 bad arguments. */
-export async function main(argv: readonly string[]): Promise<number> {
-  let args: TrainArgs;
-  try {
-    args = parseTrainArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    log(`error: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  try {
-    const summary = await run(args);
-    if (args.json) console.log(JSON.stringify(summary));
-    return 0;
-  } catch (error) {
-    log(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-}
-
 // Dawn's device keeps the event loop alive, so exit explicitly once the run is over.
-process.exit(await main(process.argv.slice(2)));
+process.exit(
+  await runCli(
+    { parse: parseTrainArgs, usage: USAGE, run, json: (args) => args.json },
+    process.argv.slice(2),
+  ),
+);
