@@ -6,6 +6,7 @@
 import { createBatchStorage, gatherBatch } from '../data/batching.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { adamUpdate } from '../reference/adam.ts';
+import { checkCvaeDataset, checkSampleRequest, checkSteps } from './cvae-checks.ts';
 import { fastCvaeOps, referenceCvaeOps } from './cvae-ops.ts';
 import { CvaePass, cvaeShapes, type CvaeLosses } from './cvae-pass.ts';
 import { CvaeBatchOrder, CvaeNoise } from './cvae-run.ts';
@@ -19,41 +20,11 @@ export interface CpuCvaeOptions {
   ops?: 'fast' | 'reference';
 }
 
-/** Throws naming the problem and the fix when the dataset cannot feed this model. */
-function checkDataset(dataset: Dataset, config: CvaeConfig): void {
-  const { imageHeight, imageWidth, channels, classNames } = dataset;
-  if (imageHeight !== spec.CVAE_IMAGE_SIZE || imageWidth !== spec.CVAE_IMAGE_SIZE || channels !== 1) {
-    throw new Error(
-      `cvae: dataset ${dataset.name} has ${channels}x${imageHeight}x${imageWidth} images; ` +
-        'the generator draws 1x28x28, use mnist or fashion-mnist',
-    );
-  }
-  if (classNames.length !== spec.CVAE_CLASSES) {
-    throw new Error(`cvae: dataset ${dataset.name} has ${classNames.length} classes; the generator needs 10`);
-  }
-  if (config.batch > dataset.train.count) {
-    throw new Error(
-      `cvae: batch ${config.batch} is larger than the ${dataset.train.count} training images; ` +
-        `use at most ${dataset.train.count}`,
-    );
-  }
-}
-
 function checkParameters(parameters: Float32Array, length: number, latent: number): void {
   if (parameters.length !== length) {
     throw new Error(
       `cvae: the parameters hold ${parameters.length} floats but latent ${latent} needs ${length}; ` +
         'load parameters saved with the same latent size',
-    );
-  }
-}
-
-/** The sample inputs' lengths agree: labels [N], z [N * latent]. */
-function checkSampleInputs(labels: Int32Array, z: Float32Array, latent: number): void {
-  if (labels.length < 1 || z.length !== labels.length * latent) {
-    throw new Error(
-      `cvae sample: ${labels.length} labels need z of ${labels.length} x ${latent} = ` +
-        `${labels.length * latent} floats, got ${z.length}; pass one latent row per label`,
     );
   }
 }
@@ -74,7 +45,7 @@ export function sampleCvae(
 ): Float32Array {
   const layout = spec.cvaeLayout(latent);
   checkParameters(parameters, layout.length, latent);
-  checkSampleInputs(labels, z, latent);
+  checkSampleRequest(labels, z, latent);
   const pass = new CvaePass(
     labels.length,
     layout,
@@ -92,7 +63,7 @@ export function createCpuCvae(
   options: CpuCvaeOptions = {},
 ): GeneratorModel {
   spec.validateCvaeConfig(config);
-  checkDataset(dataset, config);
+  checkCvaeDataset(dataset, config);
   const frozen = Object.freeze({ ...config });
   const layout = spec.cvaeLayout(config.latent);
   const params = options.parameters ? options.parameters.slice() : spec.cvaeInitialParameters(config);
@@ -134,9 +105,7 @@ export function createCpuCvae(
   return {
     config: frozen,
     async train(steps: number): Promise<GeneratorStepResult> {
-      if (!Number.isInteger(steps) || steps < 1) {
-        throw new Error(`cvae train: steps must be a positive integer, got ${steps}; use e.g. 100`);
-      }
+      checkSteps(steps);
       const sum = { loss: 0, reconstruction: 0, kl: 0 };
       for (let i = 0; i < steps; i++) {
         const losses = step();

@@ -17,7 +17,8 @@ import { CvaeNoise } from './cvae-run.ts';
 import * as spec from './cvae-spec.ts';
 import { createCvaeKernels, defaultCvaeTuning, type CvaeKernels } from './gpu-cvae-kernels.ts';
 import { CvaeSamplePlan, CvaeTrainPlan, type CvaeFlatBuffers } from './gpu-cvae-plan.ts';
-import { checkCvaeDataset, checkSampleRequest, checkSteps, StepLosses } from './gpu-cvae-checks.ts';
+import { checkCvaeDataset, checkSampleRequest, checkSteps } from './cvae-checks.ts';
+import { StepLosses } from './gpu-cvae-losses.ts';
 import type { CvaeConfig, GeneratorModel, GeneratorStepResult } from './types.ts';
 
 /** Steps recorded into one command buffer; longer train() calls submit once per this many. */
