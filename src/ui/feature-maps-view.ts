@@ -12,7 +12,7 @@ import { viridis } from '../viz/colormap.ts';
 import { className } from '../viz/classification.ts';
 import { tileAt, tileLayout, tileRect, type Rect, type TileLayout } from '../viz/tile-layout.ts';
 import { paintLinear, tileCssSize } from '../viz/tiles.ts';
-import { PaintScheduler, paintTileCanvas, pointInCanvas } from './tile-canvas.ts';
+import { PaintScheduler, paintTileCanvas, pointInCanvas, tileCanvasTemplate } from './tile-canvas.ts';
 import { emit, formatValue, paintCanvasOnChange, segmented, viewStyles } from './view-kit.ts';
 
 const SCALES: readonly (readonly [MapScaleMode, string])[] = [
@@ -254,21 +254,12 @@ export class FeatureMapsViewElement extends LitElement {
         ${this.legend(maps)}
       </header>
       <div class="maps">
-        <canvas
-          class="px tiles"
-          aria-label="${maps.label} feature maps"
-          @pointermove=${(e: PointerEvent) => this.onPointer(li, e)}
-          @pointerdown=${(e: PointerEvent) => this.onPointer(li, e)}
-          @pointerleave=${() => (this.hover = null)}
-        ></canvas>
-        ${
-          h
-            ? html`<div
-                class="hover"
-                style="left:${h.x}px;top:${h.y}px;width:${h.width}px;height:${h.height}px"
-              ></div>`
-            : nothing
-        }
+        ${tileCanvasTemplate(
+          `${maps.label} feature maps`,
+          (e) => this.onPointer(li, e),
+          () => (this.hover = null),
+          h,
+        )}
       </div>
       <div class="info">${this.info(maps, li)}</div>
     </section>`;

@@ -15,7 +15,13 @@ import type { FilterScaleMode } from '../viz/color-scales.ts';
 import { groupAt, groupRect, tileAt, tileLayout, tileRect } from '../viz/tile-layout.ts';
 import type { Rect, TileLayout } from '../viz/tile-layout.ts';
 import { filterTiles, paintSigned, tileCssSize, type ChannelView, type FilterTiles } from '../viz/tiles.ts';
-import { cssColourWord, PaintScheduler, paintTileCanvas, pointInCanvas } from './tile-canvas.ts';
+import {
+  cssColourWord,
+  PaintScheduler,
+  paintTileCanvas,
+  pointInCanvas,
+  tileCanvasTemplate,
+} from './tile-canvas.ts';
 import { emit, formatValue, segmented, viewStyles } from './view-kit.ts';
 
 interface PreparedLayer {
@@ -276,21 +282,12 @@ export class FilterGridElement extends LitElement {
         ${this.legend(p)}
       </header>
       <div class="filters">
-        <canvas
-          class="px tiles"
-          aria-label="${layer.label} filters"
-          @pointermove=${(e: PointerEvent) => this.onPointer(li, e)}
-          @pointerdown=${(e: PointerEvent) => this.onPointer(li, e)}
-          @pointerleave=${() => (this.hover = null)}
-        ></canvas>
-        ${
-          h
-            ? html`<div
-                class="hover"
-                style="left:${h.x}px;top:${h.y}px;width:${h.width}px;height:${h.height}px"
-              ></div>`
-            : nothing
-        }
+        ${tileCanvasTemplate(
+          `${layer.label} filters`,
+          (e) => this.onPointer(li, e),
+          () => (this.hover = null),
+          h,
+        )}
       </div>
       <div class="info">${this.info(li)}</div>
     </section>`;

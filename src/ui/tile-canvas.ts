@@ -5,8 +5,8 @@
 // tiny canvases cost the browser far more in paint, compositing and hit testing than the pixels do.
 // No element of its own; no GPU objects.
 
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { TileLayout } from '../viz/tile-layout.ts';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { Rect, TileLayout } from '../viz/tile-layout.ts';
 import { paintLayerTiles, rgbaWord } from '../viz/tile-paint.ts';
 import type { RgbaBytes } from '../viz/tiles.ts';
 
@@ -153,4 +153,31 @@ export function cssColourWord(colour: string): number {
 export function pointInCanvas(canvas: HTMLCanvasElement, event: PointerEvent): [number, number] {
   const box = canvas.getBoundingClientRect();
   return [Math.floor(event.clientX - box.left), Math.floor(event.clientY - box.top)];
+}
+
+/**
+ * A layer's tile canvas (class `px tiles`) with hover and tap by coordinates, and the hover
+ * outline as a box over it (so hovering repaints nothing). The element styles `.hover`.
+ */
+export function tileCanvasTemplate(
+  label: string,
+  onPointer: (event: PointerEvent) => void,
+  onLeave: () => void,
+  hover: Rect | null,
+) {
+  return html`<canvas
+      class="px tiles"
+      aria-label=${label}
+      @pointermove=${onPointer}
+      @pointerdown=${onPointer}
+      @pointerleave=${onLeave}
+    ></canvas>
+    ${
+      hover
+        ? html`<div
+            class="hover"
+            style="left:${hover.x}px;top:${hover.y}px;width:${hover.width}px;height:${hover.height}px"
+          ></div>`
+        : nothing
+    }`;
 }
