@@ -7,13 +7,14 @@
 //   weightT[m, k] = weight[outChannel, m, kernelY, kernelX]
 //   dOutPatch[k, n] = dOut[image, outChannel, oy, ox] with oy = (y + padding - kernelY) / stride
 //   and ox likewise, when both divisions are exact and land inside the output; else 0.
-// Tiling, thread layout and dispatch folding are those of conv2d.forward.wgsl. The exact-division
-// test needs no division in the K loop: each invocation splits its column once into
-// y + padding = qy * stride + ry (and x likewise), and taps[k] holds kernelY = ky_div * stride + ky_mod;
-// the tap hits an output row iff ry == ky_mod, and then oy = qy - ky_div.
+// Tiling (vec4 tiles, 8 x 8 named accumulators per invocation), thread layout and dispatch folding
+// are those of conv2d.forward.wgsl. The exact-division test needs no division in the K loop: each
+// invocation splits its four columns once into y + padding = qy * stride + ry (and x likewise),
+// and taps[k] holds kernelY = ky_div * stride + ky_mod; the tap hits an output row iff
+// ry == ky_mod, and then oy = qy - ky_div.
 // Bindings (group 0): 0 dInput (N,inC,H,W) write (overwritten); 1 dOut (N,outC,outH,outW) read;
 //   2 weight (outC,inC,kH,kW) read; 3 taps (K) read; 4 params uniform.
-// Requires (WG_X * WG_Y) % TILE_N == 0, i.e. WG_Y % 4 == 0.
+// Requires WG_X and WG_Y even.
 // Bounds: loads outside M, N or K read 0; stores outside M or N are skipped.
 
 struct Conv2dParams {
@@ -49,19 +50,15 @@ struct GradTap {
 @group(0) @binding(3) var<storage, read> taps: array<GradTap>;
 @group(0) @binding(4) var<uniform> params: Conv2dParams;
 
-override WG_X: u32 = 16u;
-override WG_Y: u32 = 16u;
+override WG_X: u32 = 8u;
+override WG_Y: u32 = 8u;
 override TILE_K: u32 = 16u;
 
-const THREAD_M: u32 = 4u;
-const THREAD_N: u32 = 4u;
-override TILE_M: u32 = WG_Y * THREAD_M; // derived: never set from the host
-override TILE_N: u32 = WG_X * THREAD_N;
-// k-fastest fill of the weight tile: stride padded as in conv2d.forward.wgsl (no bank conflicts).
-override W_STRIDE: u32 = TILE_M + max(1u, 32u / TILE_K);
+override M_QUADS: u32 = 2u * WG_Y; // derived: never set from the host
+override N_QUADS: u32 = 2u * WG_X;
 
-var<workgroup> tile_w: array<f32, TILE_K * W_STRIDE>; // [k][m]
-var<workgroup> tile_g: array<f32, TILE_K * TILE_N>; // [k][n]
+var<workgroup> tile_w: array<vec4f, TILE_K * M_QUADS>; // [k][m / 4]
+var<workgroup> tile_g: array<vec4f, TILE_K * N_QUADS>; // [k][n / 4]
 
 @compute @workgroup_size(WG_X, WG_Y)
 fn main(
@@ -75,71 +72,126 @@ fn main(
   let n_total = params.batch * in_area;
   let kernel_area = params.kernel_h * params.kernel_w;
   let k_total = params.out_channels * kernel_area;
-  let m0 = wg.y * TILE_M;
-  let n0 = (wg.x + wg.z * groups.x) * TILE_N;
+  let m0 = wg.y * 4u * M_QUADS;
+  let n0 = (wg.x + wg.z * groups.x) * 4u * N_QUADS;
   if (n0 >= n_total) { return; } // uniform per workgroup
 
-  // This invocation's dOut-patch column (one input pixel), decoded once.
+  // The dOut-patch quad this invocation loads (four input pixels), decoded once.
   let threads = WG_X * WG_Y;
-  let col = flat % TILE_N;
-  let n = n0 + col;
-  let col_ok = n < n_total;
-  let pixel = n % in_area;
-  let sy = pixel / params.in_width + params.padding;
-  let sx = pixel % params.in_width + params.padding;
-  let qy = i32(sy / params.stride);
-  let ry = sy % params.stride;
-  let qx = i32(sx / params.stride);
-  let rx = sx % params.stride;
+  let g_quad = flat % N_QUADS;
   let out_area = params.out_height * params.out_width;
-  let col_base = (n / in_area) * params.out_channels * out_area;
+  var qy = vec4i(0);
+  var qx = vec4i(0);
+  var ry = vec4u(0u);
+  var rx = vec4u(0u);
+  var col_base = vec4u(0u);
+  var col_ok = vec4<bool>(false);
+  for (var j = 0u; j < 4u; j++) {
+    let n = n0 + g_quad * 4u + j;
+    let pixel = n % in_area;
+    let sy = pixel / params.in_width + params.padding;
+    let sx = pixel % params.in_width + params.padding;
+    qy[j] = i32(sy / params.stride);
+    ry[j] = sy % params.stride;
+    qx[j] = i32(sx / params.stride);
+    rx[j] = sx % params.stride;
+    col_base[j] = (n / in_area) * params.out_channels * out_area;
+    col_ok[j] = n < n_total;
+  }
+  // The weight quad this invocation loads: four input channels m, one k per step.
+  let w_quad = flat % M_QUADS;
+  let w_m = m0 + w_quad * 4u;
 
-  var acc: array<array<f32, THREAD_N>, THREAD_M>;
+  var acc00 = vec4f(0.0);
+  var acc01 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc40 = vec4f(0.0);
+  var acc41 = vec4f(0.0);
+  var acc50 = vec4f(0.0);
+  var acc51 = vec4f(0.0);
+  var acc60 = vec4f(0.0);
+  var acc61 = vec4f(0.0);
+  var acc70 = vec4f(0.0);
+  var acc71 = vec4f(0.0);
   for (var k0 = 0u; k0 < k_total; k0 += TILE_K) {
-    for (var e = flat; e < TILE_K * TILE_M; e += threads) {
-      let kk = e % TILE_K;
-      let m = m0 + e / TILE_K;
+    for (var kk = flat / M_QUADS; kk < TILE_K; kk += threads / M_QUADS) {
       let k = k0 + kk;
-      var w = 0.0;
-      if (m < m_total && k < k_total) { w = weight[taps[k].weight_offset + m * kernel_area]; }
-      tile_w[kk * W_STRIDE + e / TILE_K] = w;
-    }
-    for (var kk = flat / TILE_N; kk < TILE_K; kk += threads / TILE_N) {
-      let k = k0 + kk;
-      var g = 0.0;
-      if (col_ok && k < k_total) {
-        let tap = taps[k];
-        if (tap.ky_mod == ry && tap.kx_mod == rx) {
-          let oy = qy - i32(tap.ky_div);
-          let ox = qx - i32(tap.kx_div);
-          if (u32(oy) < params.out_height && u32(ox) < params.out_width) {
-            g = d_out[col_base + tap.d_out_offset + u32(oy) * params.out_width + u32(ox)];
-          }
-        }
+      var w = vec4f(0.0);
+      if (k < k_total) {
+        let at = taps[k].weight_offset + w_m * kernel_area;
+        if (w_m < m_total) { w.x = weight[at]; }
+        if (w_m + 1u < m_total) { w.y = weight[at + kernel_area]; }
+        if (w_m + 2u < m_total) { w.z = weight[at + 2u * kernel_area]; }
+        if (w_m + 3u < m_total) { w.w = weight[at + 3u * kernel_area]; }
       }
-      tile_g[kk * TILE_N + col] = g;
+      tile_w[kk * M_QUADS + w_quad] = w;
+    }
+    for (var kk = flat / N_QUADS; kk < TILE_K; kk += threads / N_QUADS) {
+      let k = k0 + kk;
+      var g = vec4f(0.0);
+      if (k < k_total) {
+        let tap = taps[k];
+        let oy = qy - vec4i(i32(tap.ky_div));
+        let ox = qx - vec4i(i32(tap.kx_div));
+        let hit = col_ok & (ry == vec4u(tap.ky_mod)) & (rx == vec4u(tap.kx_mod)) &
+          (vec4u(oy) < vec4u(params.out_height)) & (vec4u(ox) < vec4u(params.out_width));
+        let at = col_base + vec4u(tap.d_out_offset) + vec4u(oy) * params.out_width + vec4u(ox);
+        if (hit.x) { g.x = d_out[at.x]; }
+        if (hit.y) { g.y = d_out[at.y]; }
+        if (hit.z) { g.z = d_out[at.z]; }
+        if (hit.w) { g.w = d_out[at.w]; }
+      }
+      tile_g[kk * N_QUADS + g_quad] = g;
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TILE_K; kk++) {
-      var a: array<f32, THREAD_M>;
-      var b: array<f32, THREAD_N>;
-      for (var i = 0u; i < THREAD_M; i++) { a[i] = tile_w[kk * W_STRIDE + lid.y + i * WG_Y]; }
-      for (var j = 0u; j < THREAD_N; j++) { b[j] = tile_g[kk * TILE_N + lid.x + j * WG_X]; }
-      for (var i = 0u; i < THREAD_M; i++) {
-        for (var j = 0u; j < THREAD_N; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
-      }
+      let a0 = tile_w[kk * M_QUADS + lid.y];
+      let a1 = tile_w[kk * M_QUADS + lid.y + WG_Y];
+      let b0 = tile_g[kk * N_QUADS + lid.x];
+      let b1 = tile_g[kk * N_QUADS + lid.x + WG_X];
+      acc00 = fma(vec4f(a0.x), b0, acc00);
+      acc01 = fma(vec4f(a0.x), b1, acc01);
+      acc10 = fma(vec4f(a0.y), b0, acc10);
+      acc11 = fma(vec4f(a0.y), b1, acc11);
+      acc20 = fma(vec4f(a0.z), b0, acc20);
+      acc21 = fma(vec4f(a0.z), b1, acc21);
+      acc30 = fma(vec4f(a0.w), b0, acc30);
+      acc31 = fma(vec4f(a0.w), b1, acc31);
+      acc40 = fma(vec4f(a1.x), b0, acc40);
+      acc41 = fma(vec4f(a1.x), b1, acc41);
+      acc50 = fma(vec4f(a1.y), b0, acc50);
+      acc51 = fma(vec4f(a1.y), b1, acc51);
+      acc60 = fma(vec4f(a1.z), b0, acc60);
+      acc61 = fma(vec4f(a1.z), b1, acc61);
+      acc70 = fma(vec4f(a1.w), b0, acc70);
+      acc71 = fma(vec4f(a1.w), b1, acc71);
     }
     workgroupBarrier();
   }
 
-  for (var j = 0u; j < THREAD_N; j++) {
-    let n_out = n0 + lid.x + j * WG_X;
-    if (n_out >= n_total) { break; }
-    let out_base = (n_out / in_area) * m_total * in_area + n_out % in_area;
-    for (var i = 0u; i < THREAD_M; i++) {
-      let m = m0 + lid.y + i * WG_Y;
-      if (m >= m_total) { break; }
-      d_input[out_base + m * in_area] = acc[i][j];
+  let acc = array<vec4f, 16>(
+    acc00, acc01,
+    acc10, acc11,
+    acc20, acc21,
+    acc30, acc31,
+    acc40, acc41,
+    acc50, acc51,
+    acc60, acc61,
+    acc70, acc71,
+  );
+  for (var j = 0u; j < 8u; j++) {
+    let n = n0 + (lid.x + (j / 4u) * WG_X) * 4u + j % 4u;
+    if (n >= n_total) { continue; }
+    let out_base = (n / in_area) * m_total * in_area + n % in_area;
+    for (var i = 0u; i < 8u; i++) {
+      let m = m0 + (lid.y + (i / 4u) * WG_Y) * 4u + i % 4u;
+      if (m >= m_total) { continue; }
+      d_input[out_base + m * in_area] = acc[i * 2u + j / 4u][j % 4u];
     }
   }
 }

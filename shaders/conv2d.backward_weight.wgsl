@@ -9,9 +9,10 @@
 // num_workgroups.z chunks cover R); workgroup z sums chunk z and writes partial[z, m, n].
 // split_sum.forward.wgsl then adds the chunks in order 0..splits-1, so the result does not depend
 // on scheduling (no float atomics). With one split, `partial` is dWeight itself.
-// Both tiles are filled r-fastest (consecutive r are consecutive pixels in dOut and, at stride 1,
-// in the input), so each invocation keeps one r per TILE_K step and decodes it once; taps[n]
-// decodes the weight index n. Thread layout as conv2d.forward.wgsl.
+// Tiles and the 8 x 8 block per invocation as in conv2d.forward.wgsl (vec4 tiles [r][m / 4] and
+// [r][n / 4], named accumulators). Both tiles are filled r-fastest (consecutive r are consecutive
+// pixels in dOut and, at stride 1, in the input), so each invocation keeps one r per TILE_K step
+// and decodes it once; taps[n] decodes the weight index n.
 // Bindings (group 0): 0 partial (splits,outC,inC*kH*kW) write; 1 dOut (N,outC,outH,outW) read;
 //   2 input (N,inC,H,W) read; 3 taps (inC*kH*kW) read; 4 params uniform.
 // Dispatch: x along N, y along M, z = splits. Requires (WG_X * WG_Y) % TILE_K == 0.
@@ -47,21 +48,19 @@ struct Tap {
 @group(0) @binding(3) var<storage, read> taps: array<Tap>;
 @group(0) @binding(4) var<uniform> params: Conv2dParams;
 
-override WG_X: u32 = 16u;
-override WG_Y: u32 = 16u;
+override WG_X: u32 = 8u;
+override WG_Y: u32 = 8u;
 override TILE_K: u32 = 16u;
 
-const THREAD_M: u32 = 4u;
-const THREAD_N: u32 = 4u;
-override TILE_M: u32 = WG_Y * THREAD_M; // derived: never set from the host
-override TILE_N: u32 = WG_X * THREAD_N;
-// r-fastest fills write TILE_K consecutive r of 32 / TILE_K rows per warp: padded strides put
-// them in distinct banks (see conv2d.forward.wgsl).
-override G_STRIDE: u32 = TILE_M + max(1u, 32u / TILE_K);
-override P_STRIDE: u32 = TILE_N + max(1u, 32u / TILE_K);
+override M_QUADS: u32 = 2u * WG_Y; // derived: never set from the host
+override N_QUADS: u32 = 2u * WG_X;
+// Consecutive invocations fill consecutive r, one row stride apart: an odd stride in vec4s keeps
+// those writes in distinct banks on GPUs.
+override G_STRIDE: u32 = M_QUADS + 1u;
+override P_STRIDE: u32 = N_QUADS + 1u;
 
-var<workgroup> tile_g: array<f32, TILE_K * G_STRIDE>; // [r][m]
-var<workgroup> tile_p: array<f32, TILE_K * P_STRIDE>; // [r][n]
+var<workgroup> tile_g: array<vec4f, TILE_K * G_STRIDE>; // [r][m / 4]
+var<workgroup> tile_p: array<vec4f, TILE_K * P_STRIDE>; // [r][n / 4]
 
 @compute @workgroup_size(WG_X, WG_Y)
 fn main(
@@ -75,16 +74,31 @@ fn main(
   let r_total = params.batch * out_area;
   let r_begin = min(wg.z * params.r_chunk, r_total);
   let r_end = min(r_begin + params.r_chunk, r_total);
-  let m0 = wg.y * TILE_M;
-  let n0 = wg.x * TILE_N;
+  let m0 = wg.y * 4u * M_QUADS;
+  let n0 = wg.x * 4u * N_QUADS;
   let in_plane = params.in_height * params.in_width;
 
   let threads = WG_X * WG_Y;
   let rr = flat % TILE_K; // this invocation's r within every TILE_K step
-  let first_row = flat / TILE_K;
-  let row_step = threads / TILE_K;
+  let first_quad = flat / TILE_K;
+  let quad_step = threads / TILE_K;
 
-  var acc: array<array<f32, THREAD_N>, THREAD_M>;
+  var acc00 = vec4f(0.0);
+  var acc01 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc40 = vec4f(0.0);
+  var acc41 = vec4f(0.0);
+  var acc50 = vec4f(0.0);
+  var acc51 = vec4f(0.0);
+  var acc60 = vec4f(0.0);
+  var acc61 = vec4f(0.0);
+  var acc70 = vec4f(0.0);
+  var acc71 = vec4f(0.0);
   for (var r0 = r_begin; r0 < r_end; r0 += TILE_K) {
     let r = r0 + rr;
     let r_ok = r < r_end;
@@ -94,46 +108,79 @@ fn main(
     let iy0 = i32((pixel / params.out_width) * params.stride) - i32(params.padding);
     let ix0 = i32((pixel % params.out_width) * params.stride) - i32(params.padding);
     let in_base = i32(image * params.in_channels * in_plane) + iy0 * i32(params.in_width) + ix0;
-    for (var row = first_row; row < TILE_M; row += row_step) {
-      let m = m0 + row;
-      var g = 0.0;
-      if (r_ok && m < m_total) { g = d_out[grad_base + m * out_area]; }
-      tile_g[rr * G_STRIDE + row] = g;
+    for (var quad = first_quad; quad < M_QUADS; quad += quad_step) {
+      let m = m0 + quad * 4u;
+      var g = vec4f(0.0);
+      if (r_ok) {
+        let at = grad_base + m * out_area;
+        if (m < m_total) { g.x = d_out[at]; }
+        if (m + 1u < m_total) { g.y = d_out[at + out_area]; }
+        if (m + 2u < m_total) { g.z = d_out[at + 2u * out_area]; }
+        if (m + 3u < m_total) { g.w = d_out[at + 3u * out_area]; }
+      }
+      tile_g[rr * G_STRIDE + quad] = g;
     }
-    for (var row = first_row; row < TILE_N; row += row_step) {
-      let n = n0 + row;
-      var v = 0.0;
-      if (r_ok && n < n_total) {
-        let tap = taps[n];
-        let iy = iy0 + i32(tap.ky);
-        let ix = ix0 + i32(tap.kx);
-        if (u32(iy) < params.in_height && u32(ix) < params.in_width) {
-          v = input[u32(in_base + i32(tap.input_offset))];
+    for (var quad = first_quad; quad < N_QUADS; quad += quad_step) {
+      var v = vec4f(0.0);
+      if (r_ok) {
+        for (var j = 0u; j < 4u; j++) {
+          let n = n0 + quad * 4u + j;
+          if (n < n_total) {
+            let tap = taps[n];
+            let iy = iy0 + i32(tap.ky);
+            let ix = ix0 + i32(tap.kx);
+            if (u32(iy) < params.in_height && u32(ix) < params.in_width) {
+              v[j] = input[u32(in_base + i32(tap.input_offset))];
+            }
+          }
         }
       }
-      tile_p[rr * P_STRIDE + row] = v;
+      tile_p[rr * P_STRIDE + quad] = v;
     }
     workgroupBarrier();
     for (var k = 0u; k < TILE_K; k++) {
-      var a: array<f32, THREAD_M>;
-      var b: array<f32, THREAD_N>;
-      for (var i = 0u; i < THREAD_M; i++) { a[i] = tile_g[k * G_STRIDE + lid.y + i * WG_Y]; }
-      for (var j = 0u; j < THREAD_N; j++) { b[j] = tile_p[k * P_STRIDE + lid.x + j * WG_X]; }
-      for (var i = 0u; i < THREAD_M; i++) {
-        for (var j = 0u; j < THREAD_N; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
-      }
+      let a0 = tile_g[k * G_STRIDE + lid.y];
+      let a1 = tile_g[k * G_STRIDE + lid.y + WG_Y];
+      let b0 = tile_p[k * P_STRIDE + lid.x];
+      let b1 = tile_p[k * P_STRIDE + lid.x + WG_X];
+      acc00 = fma(vec4f(a0.x), b0, acc00);
+      acc01 = fma(vec4f(a0.x), b1, acc01);
+      acc10 = fma(vec4f(a0.y), b0, acc10);
+      acc11 = fma(vec4f(a0.y), b1, acc11);
+      acc20 = fma(vec4f(a0.z), b0, acc20);
+      acc21 = fma(vec4f(a0.z), b1, acc21);
+      acc30 = fma(vec4f(a0.w), b0, acc30);
+      acc31 = fma(vec4f(a0.w), b1, acc31);
+      acc40 = fma(vec4f(a1.x), b0, acc40);
+      acc41 = fma(vec4f(a1.x), b1, acc41);
+      acc50 = fma(vec4f(a1.y), b0, acc50);
+      acc51 = fma(vec4f(a1.y), b1, acc51);
+      acc60 = fma(vec4f(a1.z), b0, acc60);
+      acc61 = fma(vec4f(a1.z), b1, acc61);
+      acc70 = fma(vec4f(a1.w), b0, acc70);
+      acc71 = fma(vec4f(a1.w), b1, acc71);
     }
     workgroupBarrier();
   }
 
   let split_base = wg.z * m_total * n_total;
-  for (var i = 0u; i < THREAD_M; i++) {
-    let m = m0 + lid.y + i * WG_Y;
-    if (m >= m_total) { break; }
-    for (var j = 0u; j < THREAD_N; j++) {
-      let n = n0 + lid.x + j * WG_X;
-      if (n >= n_total) { break; }
-      partial[split_base + m * n_total + n] = acc[i][j];
+  let acc = array<vec4f, 16>(
+    acc00, acc01,
+    acc10, acc11,
+    acc20, acc21,
+    acc30, acc31,
+    acc40, acc41,
+    acc50, acc51,
+    acc60, acc61,
+    acc70, acc71,
+  );
+  for (var i = 0u; i < 8u; i++) {
+    let m = m0 + (lid.y + (i / 4u) * WG_Y) * 4u + i % 4u;
+    if (m >= m_total) { continue; }
+    for (var j = 0u; j < 8u; j++) {
+      let n = n0 + (lid.x + (j / 4u) * WG_X) * 4u + j % 4u;
+      if (n >= n_total) { continue; }
+      partial[split_base + m * n_total + n] = acc[i * 2u + j / 4u][j % 4u];
     }
   }
 }

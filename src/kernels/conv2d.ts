@@ -104,7 +104,8 @@ function checkTiles(gpu: Gpu, options: Conv2dKernelOptions): Conv2dTiles {
   for (const [name, v] of Object.entries({ workgroupX: x, workgroupY: y, tileK })) {
     if (!Number.isInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);
   }
-  if (y % 4 !== 0) problems.push(`workgroupY ${y} must be a multiple of 4 (each thread loads one column)`);
+  // The fills hand each invocation whole quads of the tiles: 2x (resp. 2y) quads per tile row.
+  if (x % 2 !== 0 || y % 2 !== 0) problems.push(`workgroupX ${x} and workgroupY ${y} must be even`);
   if ((x * y) % tileK !== 0)
     problems.push(`workgroupX * workgroupY = ${x * y} must be a multiple of tileK ${tileK}`);
   if (

@@ -27,8 +27,8 @@ export const conv2dUniforms = defineUniformLayout({
 export const TAP_WORDS = 3;
 export const GRAD_TAP_WORDS = 6;
 
-/** THREAD_M = THREAD_N in the GEMM shaders: each invocation owns a 4x4 block of the output. */
-export const THREAD_BLOCK = 4;
+/** Each invocation of the GEMM shaders owns an 8x8 block of the output (two quads each way). */
+export const THREAD_BLOCK = 8;
 
 /** Workgroup shape and K depth of the three GEMM passes. */
 export interface Conv2dTiles {
@@ -37,7 +37,8 @@ export interface Conv2dTiles {
   tileK: number;
 }
 
-export const DEFAULT_CONV2D_TILES: Conv2dTiles = { workgroupX: 16, workgroupY: 16, tileK: 16 };
+/** 64x64 tiles, 64 invocations: the classic register-blocked SGEMM shape for GPUs. */
+export const DEFAULT_CONV2D_TILES: Conv2dTiles = { workgroupX: 8, workgroupY: 8, tileK: 16 };
 
 /** How the backward reductions are cut: split s covers [s * chunk, (s + 1) * chunk) of R. */
 export interface Conv2dSplitPlan {
@@ -61,11 +62,13 @@ export function tileShape(t: Conv2dTiles): { tileM: number; tileN: number; tileK
   return { tileM: t.workgroupY * THREAD_BLOCK, tileN: t.workgroupX * THREAD_BLOCK, tileK: t.tileK };
 }
 
-/** Bytes of workgroup memory the largest GEMM shader (backward_weight, two padded tiles) uses. */
+/**
+ * Bytes of workgroup memory the largest GEMM shader (backward_weight) uses: two tiles of TILE_K
+ * rows of vec4 quads, each row padded by one quad.
+ */
 export function conv2dWorkgroupBytes(t: Conv2dTiles): number {
   const { tileM, tileN, tileK } = tileShape(t);
-  const pad = Math.max(1, Math.floor(32 / tileK));
-  return 4 * tileK * (tileM + pad + tileN + pad);
+  return 16 * tileK * (tileM / 4 + 1 + tileN / 4 + 1);
 }
 
 /** Packs the uniform shared by every pass of one binding. */

@@ -29,17 +29,18 @@ export const matmulUniforms = defineUniformLayout({
   transpose_b: 'u32',
 });
 
-/** Each invocation computes a 4 x 4 block of C (THREAD_M x THREAD_N in the shader). */
-export const MATMUL_THREAD_BLOCK = 4;
+/** Each invocation computes an 8 x 8 block of C (16 vec4 accumulators in the shader). */
+export const MATMUL_THREAD_BLOCK = 8;
 
-/** Workgroup shape and K step; the block of C per workgroup is (4 workgroupY) x (4 workgroupX). */
+/** Workgroup shape (both sides even) and K step; a workgroup computes 8 wgY x 8 wgX of C. */
 export interface MatmulTiles {
   workgroupX: number;
   workgroupY: number;
   tileK: number;
 }
 
-export const DEFAULT_MATMUL_TILES: Readonly<MatmulTiles> = { workgroupX: 16, workgroupY: 16, tileK: 16 };
+/** 64 x 64 blocks of C with 64 invocations: the classic vec4 SGEMM shape for real GPUs. */
+export const DEFAULT_MATMUL_TILES: Readonly<MatmulTiles> = { workgroupX: 8, workgroupY: 8, tileK: 16 };
 
 export interface MatmulKernelOptions {
   /** Adds bias[n] to every row (needs a `bias` buffer in bind()). */
@@ -86,12 +87,14 @@ export interface MatmulBinding {
   destroy(): void;
 }
 
-/** Workgroup memory the two tiles take, mirroring A_STRIDE / B_STRIDE in the shader. */
+/**
+ * Workgroup memory the two vec4 tiles take, mirroring A_STRIDE / B_STRIDE in the shader: tileK rows
+ * of (block / 4 + 1) vec4s each, the + 1 making the row stride odd.
+ */
 export function matmulWorkgroupBytes(t: MatmulTiles): number {
-  const pad = Math.max(1, Math.floor(32 / t.tileK));
-  const strideA = t.workgroupY * MATMUL_THREAD_BLOCK + pad;
-  const strideB = t.workgroupX * MATMUL_THREAD_BLOCK + pad;
-  return 4 * t.tileK * (strideA + strideB);
+  const strideA = (t.workgroupY * MATMUL_THREAD_BLOCK) / 4 + 1;
+  const strideB = (t.workgroupX * MATMUL_THREAD_BLOCK) / 4 + 1;
+  return 16 * t.tileK * (strideA + strideB);
 }
 
 /** Fills defaults and throws unless the tiles fit this device's workgroup limits. */
@@ -99,6 +102,14 @@ export function resolveMatmulTiles(gpu: Gpu, tiles: Partial<MatmulTiles> = {}): 
   const t = { ...DEFAULT_MATMUL_TILES, ...tiles };
   for (const field of ['workgroupX', 'workgroupY', 'tileK'] as const)
     requirePositiveInteger(OP, field, t[field]);
+  if (t.workgroupX % 2 !== 0 || t.workgroupY % 2 !== 0) {
+    // The k-major tile fills step WG_X / 2 (A) and WG_Y / 2 (B) rows of k per pass.
+    const even = (side: number) => side + (side % 2);
+    throw new RangeError(
+      `${OP}: workgroup ${t.workgroupX}x${t.workgroupY} has an odd side; workgroupX and workgroupY ` +
+        `must both be even (e.g. ${even(t.workgroupX)}x${even(t.workgroupY)})`,
+    );
+  }
   const l = gpu.limits;
   if (
     t.workgroupX > l.maxComputeWorkgroupSizeX ||

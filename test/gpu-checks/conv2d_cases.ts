@@ -15,9 +15,9 @@ export type TileConfig = 'default' | 'small' | 'tall';
  * (SwiftShader needs seconds per GEMM pipeline: fewer compiles keep the check fast.)
  */
 export const TILE_CONFIGS: Record<TileConfig, Conv2dKernelOptions> = {
-  default: {}, // WG 16x16, 64x64 output tile, TILE_K 16, bias workgroup 256
-  small: { workgroupX: 8, workgroupY: 8, tileK: 8, biasWorkgroupSize: 32 }, // 32x32 tile
-  tall: { workgroupX: 4, workgroupY: 8, tileK: 4, biasWorkgroupSize: 64 }, // 32x16 tile, 32 threads
+  default: {}, // WG 8x8, 64x64 output tile (8x8 per invocation), TILE_K 16, bias workgroup 256
+  small: { workgroupX: 4, workgroupY: 4, tileK: 8, biasWorkgroupSize: 32 }, // 32x32 tile
+  tall: { workgroupX: 2, workgroupY: 4, tileK: 4, biasWorkgroupSize: 64 }, // 32x16 tile, 8 threads
 };
 
 export interface Conv2dCase {

@@ -21,7 +21,7 @@ import { closeOutcome, describeError, runCase, type CaseResult, type Outcome } f
 import { combine, output, readFloats, submitPass, upload } from './tensor_io.ts';
 
 type Tiles = 'default' | 'small';
-const TILES = { default: {}, small: { workgroupX: 8, workgroupY: 8, tileK: 8, biasWorkgroupSize: 32 } };
+const TILES = { default: {}, small: { workgroupX: 4, workgroupY: 4, tileK: 8, biasWorkgroupSize: 32 } };
 
 interface Case {
   p: ConvTranspose2dParams;

@@ -34,8 +34,9 @@ interface DenseCase extends DenseParams {
   weightSplits: (number | undefined)[];
 }
 
-const DEFAULT_TILES: MatmulTiles = { workgroupX: 16, workgroupY: 16, tileK: 16 };
-const SMALL_TILES: MatmulTiles = { workgroupX: 8, workgroupY: 8, tileK: 8 };
+// DEFAULT_MATMUL_TILES and FALLBACK_ADAPTER_TUNING's dense tiles (8 x 8 C per invocation).
+const DEFAULT_TILES: MatmulTiles = { workgroupX: 8, workgroupY: 8, tileK: 16 };
+const SMALL_TILES: MatmulTiles = { workgroupX: 4, workgroupY: 4, tileK: 8 };
 
 const ANY = undefined;
 

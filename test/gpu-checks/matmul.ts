@@ -22,9 +22,11 @@ interface MatmulCase {
   splits: number;
 }
 
+// 128 x 128 blocks with 256 invocations (tileK 8: tileK 16 would need 16896 B of workgroup memory,
+// over WebGPU's default 16384), and the default 64 x 64 blocks, smaller than M, N = 130 and 65.
 const TILE_CONFIGS: readonly MatmulTiles[] = [
-  { workgroupX: 16, workgroupY: 16, tileK: 16 },
-  { workgroupX: 8, workgroupY: 8, tileK: 8 },
+  { workgroupX: 16, workgroupY: 16, tileK: 8 },
+  { workgroupX: 8, workgroupY: 8, tileK: 16 },
 ];
 
 const TRANSPOSES: readonly Transposes[] = [

@@ -47,7 +47,7 @@ const targets: SplitTargets = {
   maxBindingBytes: 2 ** 30,
   biasWorkgroupSize: 256,
 };
-const tiles = { workgroupX: 16, workgroupY: 16, tileK: 16 };
+const tiles = { workgroupX: 8, workgroupY: 8, tileK: 16 }; // 64x64 output tiles
 
 describe('conv2d uniforms and structs', () => {
   it.each(PASSES)('struct Conv2dParams in conv2d.%s.wgsl matches conv2dUniforms', (pass) => {
@@ -199,7 +199,10 @@ describe('conv2d grids and workgroup memory', () => {
   });
 
   it('counts both padded tiles of backward_weight', () => {
-    expect(conv2dWorkgroupBytes(tiles)).toBe(4 * 16 * (64 + 2 + 64 + 2));
-    expect(conv2dWorkgroupBytes({ workgroupX: 4, workgroupY: 8, tileK: 4 })).toBe(4 * 4 * (32 + 8 + 16 + 8));
+    // 16 B per quad; a row holds tile / 4 quads plus one of padding; TILE_K rows per tile.
+    expect(conv2dWorkgroupBytes(tiles)).toBe(16 * 16 * (64 / 4 + 1 + 64 / 4 + 1));
+    expect(conv2dWorkgroupBytes({ workgroupX: 4, workgroupY: 8, tileK: 4 })).toBe(
+      16 * 4 * (64 / 4 + 1 + 32 / 4 + 1),
+    );
   });
 });

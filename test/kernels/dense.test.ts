@@ -6,7 +6,8 @@ import { denseBiasUniforms, denseForwardUniforms } from '../../src/kernels/dense
 import { chooseMatmulSplits } from '../../src/kernels/matmul.ts';
 import { wgslStructFields } from './wgsl_struct.ts';
 
-const TILES = { workgroupX: 16, workgroupY: 16, tileK: 16 };
+// DEFAULT_MATMUL_TILES: 8 x 8 invocations of 8 x 8 each, 64 x 64 blocks of C.
+const TILES = { workgroupX: 8, workgroupY: 8, tileK: 16 };
 const GIB = 2 ** 30;
 
 describe('dense params', () => {

@@ -1,8 +1,15 @@
 // The matmul kernel's host-side arithmetic, without a GPU: the uniform layout against the WGSL
-// struct, split-K chunking (never an empty chunk), and the workgroup memory the tiles need.
+// struct, split-K chunking (never an empty chunk), the workgroup memory the tiles need, and the
+// tile checks (even workgroup sides, the memory limit).
 
 import { describe, expect, it } from 'vitest';
-import { matmulUniforms, matmulWorkgroupBytes, splitK } from '../../src/kernels/matmul.ts';
+import {
+  matmulUniforms,
+  matmulWorkgroupBytes,
+  resolveMatmulTiles,
+  splitK,
+} from '../../src/kernels/matmul.ts';
+import type { Gpu } from '../../src/runtime/gpu.ts';
 import { wgslStructFields } from './wgsl_struct.ts';
 
 describe('matmul params', () => {
@@ -41,9 +48,49 @@ describe('splitK', () => {
 });
 
 describe('matmulWorkgroupBytes', () => {
-  it('counts both padded tiles: 16 x (64 + 2) floats each for the default 16x16, tileK 16', () => {
-    expect(matmulWorkgroupBytes({ workgroupX: 16, workgroupY: 16, tileK: 16 })).toBe(4 * 16 * 2 * 66);
-    expect(matmulWorkgroupBytes({ workgroupX: 8, workgroupY: 4, tileK: 8 })).toBe(4 * 8 * (20 + 36));
-    expect(matmulWorkgroupBytes({ workgroupX: 16, workgroupY: 16, tileK: 64 })).toBe(4 * 64 * 2 * 65);
+  it('counts both vec4 tiles, rows padded to an odd number of vec4s', () => {
+    // 8x8 workgroup: 64-wide blocks = 16 vec4 (+ 1 pad) per k row, 16 rows, two tiles, 16 B a vec4.
+    expect(matmulWorkgroupBytes({ workgroupX: 8, workgroupY: 8, tileK: 16 })).toBe(16 * 16 * (17 + 17));
+    // A block 32 rows (8 + 1 vec4s), B block 64 columns (16 + 1 vec4s), 8 k rows.
+    expect(matmulWorkgroupBytes({ workgroupX: 8, workgroupY: 4, tileK: 8 })).toBe(16 * 8 * (9 + 17));
+    // 128-wide blocks: 33 vec4s a row, 16896 B, just over WebGPU's default 16384.
+    expect(matmulWorkgroupBytes({ workgroupX: 16, workgroupY: 16, tileK: 16 })).toBe(16 * 16 * (33 + 33));
+  });
+});
+
+/** Just enough of a Gpu for resolveMatmulTiles: WebGPU's default limits. */
+const defaultLimitsGpu = {
+  limits: {
+    maxComputeWorkgroupSizeX: 256,
+    maxComputeWorkgroupSizeY: 256,
+    maxComputeInvocationsPerWorkgroup: 256,
+    maxComputeWorkgroupStorageSize: 16384,
+  },
+} as unknown as Gpu;
+
+describe('resolveMatmulTiles', () => {
+  it('defaults to 8x8 workgroups (64 x 64 blocks of C), tileK 16', () => {
+    expect(resolveMatmulTiles(defaultLimitsGpu)).toEqual({ workgroupX: 8, workgroupY: 8, tileK: 16 });
+    expect(resolveMatmulTiles(defaultLimitsGpu, { workgroupY: 4, tileK: 8 })).toEqual({
+      workgroupX: 8,
+      workgroupY: 4,
+      tileK: 8,
+    });
+  });
+
+  it('refuses an odd workgroup side and names the even one to use', () => {
+    expect(() => resolveMatmulTiles(defaultLimitsGpu, { workgroupX: 5 })).toThrow(
+      /workgroup 5x8 has an odd side.*e\.g\. 6x8/,
+    );
+    expect(() => resolveMatmulTiles(defaultLimitsGpu, { workgroupX: 4, workgroupY: 1 })).toThrow(
+      /must both be even \(e\.g\. 4x2\)/,
+    );
+  });
+
+  it('refuses tiles over the workgroup memory limit: 16x16 needs tileK 8 under the default 16384 B', () => {
+    expect(() => resolveMatmulTiles(defaultLimitsGpu, { workgroupX: 16, workgroupY: 16 })).toThrow(
+      /need 16896 bytes of workgroup memory, this device allows 16384/,
+    );
+    expect(resolveMatmulTiles(defaultLimitsGpu, { workgroupX: 16, workgroupY: 16, tileK: 8 }).tileK).toBe(8);
   });
 });
