@@ -3,6 +3,7 @@
 // only, so both sides import it.
 
 import type { BenchOp, BenchPass, NetName } from './cases.ts';
+import type { TilesChoice } from './tuning.ts';
 
 /** Names one layer of one net (a max-pool layer and its avg_pool2d twin share `layer`). */
 export interface LayerKey {
@@ -27,6 +28,8 @@ export interface KernelBenchOptions {
   samples?: number;
   /** CPU rows shrink their batch until one pass is at most this many FLOPs (naive JS is slow). */
   cpuMaxFlops: number;
+  /** Our kernels' tiles: the adapter's own ('auto', as the product runs) or the real-GPU defaults. */
+  tiles: TilesChoice;
 }
 
 /** One (layer, pass, impl) measurement; the JSON line format of `npm run bench -- kernels --json`. */

@@ -11,10 +11,11 @@ import { NET_NAMES, type NetName } from './cases.ts';
 import { isSwiftShader } from './labels.ts';
 import { saveResults } from './results.ts';
 import { formatTable } from './table.ts';
+import { TILES_CHOICES, tuningFor, type TilesChoice } from './tuning.ts';
 
 export const USAGE = `usage: npm run bench -- kernels [--batch 64,256] [--net seed,lenet5,convnet] [--op conv2d,dense,...]
          [--impl ${IMPLS.join(',')}] [--iterations N] [--samples N] [--cpu-max-gflop 0.5]
-         [--json] [--save] [--node]
+         [--tiles auto|default] [--json] [--save] [--node]
        npm run bench -- train --help   (the training benchmark: bench/train-args.ts)
        npm run bench -- app --help     (training speed with the app's views open or closed: bench/app-views.ts)`;
 
@@ -61,6 +62,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       iterations: { type: 'string' },
       samples: { type: 'string' },
       'cpu-max-gflop': { type: 'string' },
+      tiles: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
       save: { type: 'boolean', default: false },
       node: { type: 'boolean', default: false },
@@ -71,7 +73,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   }
   const nets = (commaList(values.net) ?? [...NET_NAMES]) as NetName[];
   const impls = (commaList(values.impl) ?? [...IMPLS]) as Impl[];
-  const unknown = [...nets.filter((n) => !NET_NAMES.includes(n)), ...impls.filter((i) => !IMPLS.includes(i))];
+  const tiles = values.tiles as TilesChoice;
+  const unknown = [
+    ...nets.filter((n) => !NET_NAMES.includes(n)),
+    ...impls.filter((i) => !IMPLS.includes(i)),
+    ...(TILES_CHOICES.includes(tiles) ? [] : [`--tiles ${tiles}`]),
+  ];
   const batches = commaList(values.batch)?.map(Number);
   const counts = [values.iterations, values.samples].filter((v) => v !== undefined).map(Number);
   const maxGflop = Number(values['cpu-max-gflop'] ?? 0.5);
@@ -90,6 +97,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     iterations: values.iterations ? Number(values.iterations) : undefined,
     samples: values.samples ? Number(values.samples) : undefined,
     cpuMaxFlops: maxGflop * 1e9,
+    tiles,
   };
   return { options, batches, json: values.json, save: values.save, node: values.node, argv };
 }
@@ -117,6 +125,7 @@ function header(adapter: BenchAdapter, batches: number[], args: BenchArgs): stri
   return [
     `adapter: ${adapter.description}`,
     `runtime: ${adapter.runtime}; GPU time also from timestamp queries: ${adapter.timestamps ? 'yes' : 'no'}`,
+    `our kernel tiles: ${tuningFor(adapter.summary, args.options.tiles).label}`,
     `host: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; Node ${process.version}; load average ${os.loadavg()[0].toFixed(1)} at start`,
     ...(adapter.tfjs ? [`tfjs: ${adapter.tfjs}`] : []),
     `command: npm run bench -- ${args.argv.join(' ')}`.trimEnd(),

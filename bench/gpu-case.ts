@@ -5,6 +5,7 @@
 
 import type { BenchPass } from './cases.ts';
 import type { LayerData } from './data.ts';
+import type { KernelTuning } from '../src/model/kernel-tuning.ts';
 import { createBufferWithData } from '../src/runtime/buffers.ts';
 import type { Gpu } from '../src/runtime/gpu.ts';
 
@@ -17,7 +18,13 @@ export interface GpuCaseRun {
   destroy(): void;
 }
 
-export type GpuCasePreparer = (gpu: Gpu, data: LayerData, pass: BenchPass) => Promise<GpuCaseRun>;
+/** `tuning` picks the GEMM tiles (conv2d, dense); the pools have none. */
+export type GpuCasePreparer = (
+  gpu: Gpu,
+  data: LayerData,
+  pass: BenchPass,
+  tuning: KernelTuning,
+) => Promise<GpuCaseRun>;
 
 /** Creates device buffers and destroys them all at once. */
 export class BufferSet {

@@ -7,10 +7,11 @@ import { outputLengthOf, type LayerData } from './data.ts';
 import { BufferSet, type GpuCaseRun } from './gpu-case.ts';
 import { Conv2dKernel } from '../src/kernels/conv2d.ts';
 import { DenseKernel } from '../src/kernels/dense.ts';
+import type { KernelTuning } from '../src/model/kernel-tuning.ts';
 import type { Gpu } from '../src/runtime/gpu.ts';
 
 /**
- * Kernels are made once per device and activation, not per case: pipeline compilation is slow on
+ * Kernels are made once per device, activation and tiles, not per case: pipeline compilation is slow on
  * SwiftShader and is never part of a timing anyway. Held by the Gpu's lifetime (WeakMap).
  */
 const kernels = new WeakMap<Gpu, Map<string, Promise<Conv2dKernel | DenseKernel>>>();
@@ -61,11 +62,17 @@ function caseRun(
   };
 }
 
-export async function prepareConv2d(gpu: Gpu, data: LayerData, pass: BenchPass): Promise<GpuCaseRun> {
+export async function prepareConv2d(
+  gpu: Gpu,
+  data: LayerData,
+  pass: BenchPass,
+  tuning: KernelTuning,
+): Promise<GpuCaseRun> {
   const { layer } = data;
   if (layer.op !== 'conv2d') throw new Error(`prepareConv2d got ${layer.op}`);
-  const kernel = await cached(gpu, `conv2d ${layer.activation}`, () =>
-    Conv2dKernel.create(gpu, { activation: layer.activation }),
+  const tiles = tuning.convTiles ?? {};
+  const kernel = await cached(gpu, `conv2d ${layer.activation} ${JSON.stringify(tiles)}`, () =>
+    Conv2dKernel.create(gpu, { ...tiles, activation: layer.activation }),
   );
   const t = uploadWeighted(gpu, data, pass);
   const p = layer.params;
@@ -94,11 +101,17 @@ export async function prepareConv2d(gpu: Gpu, data: LayerData, pass: BenchPass):
   return caseRun(data, pass, t, encode, () => b.destroy());
 }
 
-export async function prepareDense(gpu: Gpu, data: LayerData, pass: BenchPass): Promise<GpuCaseRun> {
+export async function prepareDense(
+  gpu: Gpu,
+  data: LayerData,
+  pass: BenchPass,
+  tuning: KernelTuning,
+): Promise<GpuCaseRun> {
   const { layer } = data;
   if (layer.op !== 'dense') throw new Error(`prepareDense got ${layer.op}`);
-  const kernel = await cached(gpu, `dense ${layer.activation}`, () =>
-    DenseKernel.create(gpu, { activation: layer.activation }),
+  const tiles = tuning.denseTiles;
+  const kernel = await cached(gpu, `dense ${layer.activation} ${JSON.stringify(tiles ?? {})}`, () =>
+    DenseKernel.create(gpu, { activation: layer.activation, tiles }),
   );
   const t = uploadWeighted(gpu, data, pass);
   const p = layer.params;

@@ -19,6 +19,7 @@ import { GPU_PREPARERS } from './gpu-ops.ts';
 import { GpuTimer, MAX_TIMED_ITERATIONS } from './gpu-timing.ts';
 import { gflops, planSamples, summarize, type SamplePlan } from './stats.ts';
 import type { TfjsCaseRun } from './tfjs-ops.ts';
+import { tuningFor } from './tuning.ts';
 import type { Gpu } from '../src/runtime/gpu.ts';
 import { readFloat32 } from '../src/runtime/buffers.ts';
 import { withValidation } from '../src/runtime/validation.ts';
@@ -81,9 +82,10 @@ async function measureWebgpu(
   const batch = data.layer.params.batch;
   if (!prepare) return { batch, error: NaN, ok: false, note: `no ${data.layer.op} kernel yet` };
   const { gpu } = env;
+  const { tuning } = tuningFor(gpu.adapterInfo, options.tiles);
   const run = await withValidation(
     gpu.device,
-    () => prepare(gpu, data, pass),
+    () => prepare(gpu, data, pass, tuning),
     `prepare ${data.layer.op}.${pass}`,
   );
   const timer = new GpuTimer(gpu, MAX_TIMED_ITERATIONS);

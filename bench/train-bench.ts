@@ -8,7 +8,7 @@ import type { Dataset } from '../src/data/dataset.ts';
 import type { StepMetrics } from '../src/model/backend.ts';
 import { CpuBackend } from '../src/model/cpu-backend.ts';
 import { createGpuBackend } from '../src/model/gpu-backend.ts';
-import type { KernelTuning } from '../src/model/gpu-kernels.ts';
+import type { KernelTuning } from '../src/model/kernel-tuning.ts';
 import { initialParameters } from '../src/model/layout.ts';
 import { preset } from '../src/model/presets.ts';
 import { Trainer, type BackendFactory } from '../src/model/trainer.ts';

@@ -3,24 +3,11 @@
 // TensorFlow.js's WebGPU backend or why it is unavailable, and the TrainBenchApi over them.
 // Not the device creation itself (train-page.ts, train-node.ts).
 
-import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../src/model/gpu-kernels.ts';
-import type { AdapterSummary, Gpu } from '../src/runtime/gpu.ts';
-import { adapterLabel, isSwiftShader } from './labels.ts';
+import type { Gpu } from '../src/runtime/gpu.ts';
+import { adapterLabel } from './labels.ts';
 import type { TrainAdapter, TrainBenchApi, TrainEnvName } from './train-api.ts';
 import { runCell, type TrainEnvironment } from './train-bench.ts';
-
-export function tuningFor(summary: AdapterSummary): { tuning: KernelTuning; label: string } {
-  if (summary.isFallbackAdapter || isSwiftShader(summary)) {
-    const t = FALLBACK_ADAPTER_TUNING.convTiles;
-    return {
-      tuning: FALLBACK_ADAPTER_TUNING,
-      label:
-        `FALLBACK_ADAPTER_TUNING (${t?.workgroupX}x${t?.workgroupY} GEMM workgroups, tileK ${t?.tileK}), ` +
-        'as the tests and the CLI use on a fallback adapter; a real GPU gets the default tiles',
-    };
-  }
-  return { tuning: {}, label: 'default tiles (src/model/gpu-kernels.ts), as on any real GPU' };
-}
+import { tuningFor } from './tuning.ts';
 
 /** Selects TFJS's webgpu backend (bench/tfjs-ops.ts, imported late: in Node it needs navigator.gpu first). */
 export async function initTfjsOrReason(): Promise<TrainEnvironment['tfjs']> {

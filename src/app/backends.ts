@@ -4,7 +4,7 @@
 // unit tests in Node). Also names the adapter for the header. No DOM, no loop.
 
 import { CpuBackend } from '../model/cpu-backend.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../model/kernel-tuning.ts';
 import { createGpuBackend } from '../model/gpu-backend.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { BackendFactory } from '../model/trainer.ts';

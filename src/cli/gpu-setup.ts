@@ -2,7 +2,7 @@
 // adapter found. Node only. Not the device code itself (src/runtime/node-gpu.ts).
 
 import { existsSync, readdirSync } from 'node:fs';
-import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../model/kernel-tuning.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { createNodeGpu, SKIP_WORKGROUP_ZERO_FILL, SWIFTSHADER_ICD } from '../runtime/node-gpu.ts';
 

@@ -112,7 +112,7 @@ async function backendFactory(args: TrainArgs): Promise<Backends> {
   if (gpu.note) log(gpu.note);
   log(`GPU adapter: ${gpu.adapter}`);
   if (gpu.fallback) {
-    log('This is a CPU fallback adapter (SwiftShader): using 4x4 GEMM tiles, which run ~10x faster there.');
+    log('This is a CPU fallback adapter (SwiftShader): using small GEMM workgroups, which run faster there.');
   }
   // The first backend gets the device opened above; one made after a loss opens a new device.
   let first: CliGpu | null = gpu;

@@ -11,7 +11,7 @@ import { ConvTranspose2dKernel } from '../kernels/conv_transpose2d.ts';
 import { DenseKernel } from '../kernels/dense.ts';
 import { GatherBatchKernel } from '../kernels/gather_batch.ts';
 import { VaeLatentKernel } from '../kernels/vae_latent.ts';
-import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../model/kernel-tuning.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 
 export interface CvaeKernels {

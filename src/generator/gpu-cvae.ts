@@ -10,7 +10,7 @@ import { epochPermutation } from '../data/batching.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { adamUniforms, packAdamParams, type AdamBinding } from '../kernels/adam.ts';
 import { GpuDataset } from '../model/gpu-data.ts';
-import type { KernelTuning } from '../model/gpu-kernels.ts';
+import type { KernelTuning } from '../model/kernel-tuning.ts';
 import { createBufferWithData, readFloat32 } from '../runtime/buffers.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { CvaeNoise } from './cvae-run.ts';

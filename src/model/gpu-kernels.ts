@@ -7,16 +7,15 @@ import { ActivationKernel } from '../kernels/activation.ts';
 import { AdamKernel } from '../kernels/adam.ts';
 import { AvgPool2dKernel } from '../kernels/avg_pool2d.ts';
 import { Conv2dKernel, type Conv2dKernelOptions } from '../kernels/conv2d.ts';
-import type { Conv2dTiles } from '../kernels/conv2d_plan.ts';
 import { DenseKernel, type DenseSplitOptions } from '../kernels/dense.ts';
 import { GatherBatchKernel } from '../kernels/gather_batch.ts';
-import type { MatmulTiles } from '../kernels/matmul.ts';
 import { MaxPool2dKernel } from '../kernels/max_pool2d.ts';
 import { MetricsAccumulateKernel } from '../kernels/metrics_accumulate.ts';
 import { SgdKernel } from '../kernels/sgd.ts';
 import { SoftmaxCrossEntropyKernel } from '../kernels/softmax_cross_entropy.ts';
 import type { Activation } from '../ops/activation.ts';
 import type { Gpu } from '../runtime/gpu.ts';
+import type { KernelTuning } from './kernel-tuning.ts';
 import type { LayerDescription, NetworkDescription } from './shapes.ts';
 
 export interface NetworkKernels {
@@ -36,30 +35,6 @@ export interface NetworkKernels {
   /** Passed to every dense bind that may split K. */
   denseSplits: DenseSplitOptions;
 }
-
-/**
- * Tile choices for the GEMM kernels. The defaults suit large GPUs; SwiftShader (CPU) runs small
- * workgroups much faster, which the tests use to stay quick. Results do not depend on tiles
- * beyond f32 rounding.
- */
-export interface KernelTuning {
-  convTiles?: Partial<Conv2dTiles>;
-  denseTiles?: Partial<MatmulTiles>;
-  /**
-   * false: never split a GEMM's K (fewer dispatches: no split_sum passes), for small GPUs or when
-   * dispatch overhead dominates. Default true: the kernels split K when the output has few tiles.
-   */
-  splitK?: boolean;
-}
-
-/**
- * Tiles for a fallback (CPU) adapter such as SwiftShader: 4x4 workgroups run ~10-20x faster there
- * than the 16x16 defaults chosen for real GPUs (lenet5, batch 8: ~1 s instead of ~14 s per step).
- */
-export const FALLBACK_ADAPTER_TUNING: KernelTuning = {
-  convTiles: { workgroupX: 4, workgroupY: 4, tileK: 8 },
-  denseTiles: { workgroupX: 4, workgroupY: 4, tileK: 8 },
-};
 
 /**
  * The activation whose backward `layer` performs for the layer before it, or 'none'. A max pool,

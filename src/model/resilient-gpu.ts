@@ -5,7 +5,7 @@
 
 import type { Gpu } from '../runtime/gpu.ts';
 import { createGpuBackend, type GpuBackend } from './gpu-backend.ts';
-import type { KernelTuning } from './gpu-kernels.ts';
+import type { KernelTuning } from './kernel-tuning.ts';
 import type { NetworkDescription } from './shapes.ts';
 import type { NetworkSpec } from './spec.ts';
 

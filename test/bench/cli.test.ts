@@ -11,6 +11,7 @@ describe('parseBenchArgs', () => {
     expect(args.options.impls).toEqual(IMPLS);
     expect(args.batches).toBeUndefined();
     expect(args.options.cpuMaxFlops).toBe(5e8);
+    expect(args.options.tiles).toBe('auto');
     expect(args.json || args.save || args.node).toBe(false);
   });
 
@@ -31,6 +32,7 @@ describe('parseBenchArgs', () => {
     expect(args.options.iterations).toBe(3);
     const cpu = parseBenchArgs(['--impl', 'cpu-naive,cpu-fast', '--op', 'dense', '--cpu-max-gflop', '0.5']);
     expect(cpu.options).toMatchObject({ impls: ['cpu-naive', 'cpu-fast'], ops: ['dense'], cpuMaxFlops: 5e8 });
+    expect(parseBenchArgs(['--tiles', 'default']).options.tiles).toBe('default');
   });
 
   it('rejects what it does not know, with the usage', () => {
@@ -39,6 +41,7 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--batch', '0'])).toThrow(/bad option/);
     expect(() => parseBenchArgs(['--samples', '2.5'])).toThrow(/bad option/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/frobnicate/);
+    expect(() => parseBenchArgs(['--tiles', 'huge'])).toThrow(/--tiles huge/);
   });
 });
 

@@ -27,6 +27,7 @@ const options: KernelBenchOptions = {
   iterations: 2,
   samples: 3,
   cpuMaxFlops: 2e9,
+  tiles: 'auto',
 };
 
 describe('runLayer', () => {
@@ -50,8 +51,8 @@ describe('runLayer', () => {
   it('reports a wrong GPU result and does not time it', async () => {
     const honest = GPU_PREPARERS.max_pool2d!;
     // The same case with an encode() that records nothing: the output keeps its NaN fill.
-    GPU_PREPARERS.max_pool2d = async (g, data, pass) => ({
-      ...(await honest(g, data, pass)),
+    GPU_PREPARERS.max_pool2d = async (g, data, pass, tuning) => ({
+      ...(await honest(g, data, pass, tuning)),
       encode: () => {},
     });
     try {

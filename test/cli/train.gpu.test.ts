@@ -35,13 +35,14 @@ describe('npm run train (gpu)', () => {
     console.log(`adapter: ${summary.adapter}; ${summary.seconds} s`);
     expect(summary.adapter).toMatch(/SwiftShader/);
     expect(summary).toMatchObject({ backend: 'gpu', net: 'lenet5', steps: 3, batch: 8, test_examples: 16 });
-    expect(gpu.stderr).toContain('CPU fallback adapter (SwiftShader): using 4x4 GEMM tiles');
+    expect(gpu.stderr).toContain('CPU fallback adapter (SwiftShader): using small GEMM workgroups');
     // The run's start is its only snapshot (one is taken every 200 steps), so the steps trained
-    // before the next chunk's read fails (1 or 2, by chunk size) are trained again.
+    // before the next chunk's read fails are trained again: 1 to 3, since the chunk after step 1
+    // is sized from the measured step time (src/cli/train.ts).
     expect(gpu.stderr).toMatch(
-      /The GPU device was lost \(destroyed.*\) after step [12]; resuming from the snapshot at step 0 on a new device/,
+      /The GPU device was lost \(destroyed.*\) after step [1-3]; resuming from the snapshot at step 0 on a new device/,
     );
-    expect(gpu.stderr).toMatch(/Resumed at step 0 on a new gpu backend; [12] steps are trained again/);
+    expect(gpu.stderr).toMatch(/Resumed at step 0 on a new gpu backend; [1-3] steps are trained again/);
     expect(readdirSync(gpuOut)).toHaveLength(8);
     expect(pngSize(join(gpuOut, 'filters-layer0.png'))).toEqual([158, 106]);
 

@@ -10,7 +10,7 @@ import type { Backend } from '../../src/model/backend.ts';
 import { createCpuBackend } from '../../src/model/cpu-backend.ts';
 import { findFirstNonFinite, NonFiniteLossError } from '../../src/model/diagnose.ts';
 import { createGpuBackend, type GpuBackend } from '../../src/model/gpu-backend.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import { initialParameters, parameterLayout } from '../../src/model/layout.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { Trainer } from '../../src/model/trainer.ts';

@@ -16,7 +16,7 @@ import { startImages } from '../../src/model/dream.ts';
 import { createGpuBackend, type GpuBackend } from '../../src/model/gpu-backend.ts';
 import { GpuAscent } from '../../src/model/gpu-ascent.ts';
 import { gpuInputGradients } from '../../src/model/gpu-input-grad.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import type { Objective } from '../../src/model/input-gradient.ts';
 import { preset } from '../../src/model/presets.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';

@@ -16,7 +16,7 @@ import {
 } from '../../src/model/backend.ts';
 import { createCpuBackend } from '../../src/model/cpu-backend.ts';
 import { createGpuBackend, type GpuBackend } from '../../src/model/gpu-backend.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import type { Gpu } from '../../src/runtime/gpu.ts';
 import { tinyDataset } from '../model/tiny-data.ts';

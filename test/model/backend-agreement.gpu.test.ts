@@ -8,7 +8,7 @@ import type { OptimizerSettings } from '../../src/model/backend.ts';
 import { compareRuns } from '../../src/model/backend-comparison.ts';
 import { CpuBackend } from '../../src/model/cpu-backend.ts';
 import { createGpuBackend } from '../../src/model/gpu-backend.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { Trainer } from '../../src/model/trainer.ts';
 import type { Gpu } from '../../src/runtime/gpu.ts';

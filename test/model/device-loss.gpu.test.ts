@@ -5,7 +5,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/model/cpu-backend.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import { ReopeningGpuFactory } from '../../src/model/resilient-gpu.ts';
 import { ResilientTrainer, type ResilienceEvent } from '../../src/model/resilient-trainer.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';

@@ -11,7 +11,7 @@ import { preset } from '../../src/model/presets.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { liveBuffers, type Gpu, type ResourceCounts } from '../../src/runtime/gpu.ts';
 import { getNodeGpu } from '../helpers/node-gpu.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import { tinyDataset } from './tiny-data.ts';
 
 const SGD: OptimizerSettings = { ...DEFAULT_OPTIMIZER, learningRate: 0.01 };

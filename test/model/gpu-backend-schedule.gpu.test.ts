@@ -8,7 +8,7 @@ import { epochPermutation } from '../../src/data/batching.ts';
 import { DEFAULT_OPTIMIZER, type Backend, type OptimizerSettings } from '../../src/model/backend.ts';
 import { createCpuBackend } from '../../src/model/cpu-backend.ts';
 import { createGpuBackend, type GpuBackend } from '../../src/model/gpu-backend.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import type { Gpu } from '../../src/runtime/gpu.ts';
 import { compareClose } from '../helpers/allclose.ts';

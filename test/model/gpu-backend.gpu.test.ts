@@ -16,7 +16,7 @@ import type { Gpu } from '../../src/runtime/gpu.ts';
 import { Random } from '../../src/util/random.ts';
 import { assertClose, compareClose, type Tolerance } from '../helpers/allclose.ts';
 import { getNodeGpu } from '../helpers/node-gpu.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import { tinyDataset } from './tiny-data.ts';
 
 const BATCH = 8;

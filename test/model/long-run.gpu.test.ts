@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpuBackend } from '../../src/model/gpu-backend.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../../src/model/gpu-kernels.ts';
+import { FALLBACK_ADAPTER_TUNING } from '../../src/model/kernel-tuning.ts';
 import { ResilientTrainer } from '../../src/model/resilient-trainer.ts';
 import type { NetworkSpec } from '../../src/model/spec.ts';
 import { Trainer } from '../../src/model/trainer.ts';
