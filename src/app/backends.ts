@@ -4,7 +4,7 @@
 // unit tests in Node). Also names the adapter for the header. No DOM, no loop.
 
 import { CpuBackend } from '../model/cpu-backend.ts';
-import { FALLBACK_ADAPTER_TUNING } from '../model/kernel-tuning.ts';
+import { tuningForAdapter } from '../model/kernel-tuning.ts';
 import { createGpuBackend } from '../model/gpu-backend.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { BackendFactory } from '../model/trainer.ts';
@@ -41,7 +41,7 @@ export function backendFactory(
       throw new Error(
         'The GPU backend needs WebGPU, which this browser does not offer; use the CPU backend.',
       );
-    const tuning = isSoftwareAdapter(gpu) ? FALLBACK_ADAPTER_TUNING : {};
+    const tuning = tuningForAdapter(isSoftwareAdapter(gpu));
     return (description) => createGpuBackend(gpu, spec, { batch: description.batch, seed, tuning });
   }
   if (typeof Worker === 'undefined') return (description) => CpuBackend.create(description, { seed });

@@ -2,7 +2,7 @@
 // adapter found. Node only. Not the device code itself (src/runtime/node-gpu.ts).
 
 import { existsSync, readdirSync } from 'node:fs';
-import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../model/kernel-tuning.ts';
+import { tuningForAdapter, type KernelTuning } from '../model/kernel-tuning.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import { createNodeGpu, SKIP_WORKGROUP_ZERO_FILL, SWIFTSHADER_ICD } from '../runtime/node-gpu.ts';
 
@@ -42,5 +42,5 @@ export async function createCliGpu(): Promise<CliGpu & { note: string | null }> 
     .filter((part) => part)
     .join(' ');
   const fallback = info.isFallbackAdapter || /swiftshader/i.test(adapter);
-  return { gpu, adapter, fallback, tuning: fallback ? FALLBACK_ADAPTER_TUNING : {}, note };
+  return { gpu, adapter, fallback, tuning: tuningForAdapter(fallback), note };
 }

@@ -11,7 +11,7 @@ import { ConvTranspose2dKernel } from '../kernels/conv_transpose2d.ts';
 import { DenseKernel } from '../kernels/dense.ts';
 import { GatherBatchKernel } from '../kernels/gather_batch.ts';
 import { VaeLatentKernel } from '../kernels/vae_latent.ts';
-import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../model/kernel-tuning.ts';
+import { tuningForAdapter, type KernelTuning } from '../model/kernel-tuning.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 
 export interface CvaeKernels {
@@ -34,7 +34,7 @@ export interface CvaeKernels {
 
 /** Small tiles on a software adapter (SwiftShader runs them far faster), the defaults elsewhere. */
 export function defaultCvaeTuning(gpu: Gpu): KernelTuning {
-  return gpu.adapterInfo.isFallbackAdapter ? FALLBACK_ADAPTER_TUNING : {};
+  return tuningForAdapter(gpu.adapterInfo.isFallbackAdapter);
 }
 
 export async function createCvaeKernels(gpu: Gpu, tuning: KernelTuning): Promise<CvaeKernels> {

@@ -103,7 +103,7 @@ export async function createNetworkKernels(
     avgPool ? AvgPool2dKernel.create(gpu) : null,
     SoftmaxCrossEntropyKernel.create(gpu),
     GatherBatchKernel.create(gpu),
-    MetricsAccumulateKernel.create(gpu),
+    MetricsAccumulateKernel.create(gpu, { workgroupSize: tuning.reductionWorkgroupSize }),
     SgdKernel.create(gpu),
     AdamKernel.create(gpu),
   ]);

@@ -15,6 +15,7 @@ import {
   updateStatsParams,
   type ParameterTensor,
 } from './backend-views.ts';
+import { tuningForAdapter } from './kernel-tuning.ts';
 import type { ParameterLayout } from './layout.ts';
 
 /** The trainer's flat buffers, all in the layout of `layout`. */
@@ -61,7 +62,10 @@ export class GpuParameterStats {
   }
 
   static async create(gpu: Gpu, sources: StatsSources): Promise<GpuParameterStats> {
-    return new GpuParameterStats(gpu, await SegmentStatsKernel.create(gpu), sources);
+    // A software adapter runs its 256-invocation tree reduction far slower than a small one.
+    const { reductionWorkgroupSize } = tuningForAdapter(gpu.adapterInfo.isFallbackAdapter);
+    const kernel = await SegmentStatsKernel.create(gpu, { workgroupSize: reductionWorkgroupSize });
+    return new GpuParameterStats(gpu, kernel, sources);
   }
 
   private bind(source: Source, x: GPUBuffer, y: GPUBuffer | null): void {

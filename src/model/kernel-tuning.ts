@@ -17,6 +17,8 @@ export interface KernelTuning {
    * dispatch overhead dominates. Default true: the kernels split K when the output has few tiles.
    */
   splitK?: boolean;
+  /** Invocations of the one-workgroup tree reductions (metrics, parameter stats); power of two. */
+  reductionWorkgroupSize?: number;
 }
 
 /**
@@ -29,4 +31,10 @@ export interface KernelTuning {
 export const FALLBACK_ADAPTER_TUNING: KernelTuning = {
   convTiles: { workgroupX: 4, workgroupY: 4, tileK: 16, biasWorkgroupSize: 16 },
   denseTiles: { workgroupX: 4, workgroupY: 4, tileK: 16 },
+  reductionWorkgroupSize: 16,
 };
+
+/** The tuning the app, the CLI and the tests give `gpu`: the fallback one on a software adapter. */
+export function tuningForAdapter(isFallbackAdapter: boolean): KernelTuning {
+  return isFallbackAdapter ? FALLBACK_ADAPTER_TUNING : {};
+}
