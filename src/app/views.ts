@@ -34,6 +34,15 @@ import type { EvaluationView, ProbeView } from './view-types.ts';
 
 /** Test images always probed (the first ones of the test set: the same across runs and seeds). */
 export const PINNED_TEST_IMAGES = 8;
+/**
+ * The probe (feature maps, predictions, drawing pad) and health reads rest 9x their own duration,
+ * so each takes <= 1/10 of the device: on a software GPU a 16-image probe took ~150 ms next to a
+ * ~230 ms lenet5 step at batch 8, and at its 150 ms interval it kept the device half busy. The
+ * duration is wall time, so it includes training queued ahead of the read: on a GPU the rest then
+ * errs long, slowing the views a little, never the training. Filter reads are copies (cheap on any
+ * device) and keep their interval.
+ */
+export const VIEW_REST_FACTOR = 9;
 
 /** What the page's test hook reads from the views. */
 export interface MountedViews {
@@ -118,9 +127,12 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
         ? view.probabilities.subarray((view.count - 1) * view.classes)
         : null;
     },
-    { onError },
+    { onError, restFactor: VIEW_REST_FACTOR },
   );
-  const healthFeed = createHealthFeed(source, (view) => (health.health = view), { onError });
+  const healthFeed = createHealthFeed(source, (view) => (health.health = view), {
+    onError,
+    restFactor: VIEW_REST_FACTOR,
+  });
 
   const updateSelection = (dataset: Dataset | null) => {
     const pinned = Array.from(

@@ -1,5 +1,7 @@
 // A rate-limited feed: turns frequent requests ("the trainer moved, refresh this view") into at
-// most one read at a time, at most one start per `minIntervalMs`. While a read is in flight or the
+// most one read at a time, at most one start per `minIntervalMs`, and (with `restFactor`) a rest
+// after each read proportional to how long it took, so a view whose read is slow on this device
+// (a software GPU shares the CPU with the training) takes a bounded share of it. While a read is in flight or the
 // interval has not passed, requests are not queued: each replaces the one waiting, so the view
 // always gets the latest state and a slow read (a GPU readback) never piles up work behind the
 // training. stop() drops what waits and ignores the result of a read still in flight.
@@ -8,6 +10,11 @@
 export interface FeedOptions {
   /** Least time between the starts of two reads, in ms. */
   minIntervalMs: number;
+  /**
+   * After a read that took d ms, the next starts no sooner than restFactor * d ms after it ended:
+   * reads then take at most 1 / (1 + restFactor) of the time. Default 0 (no rest).
+   */
+  restFactor?: number;
   /** Clock in ms (default performance.now); tests pass the fake timers' clock. */
   now?: () => number;
   /** A read that rejected (or a delivery that threw); default: console.warn. */
@@ -25,6 +32,8 @@ export class Feed<R, T> {
   private inFlight = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastStart = -Infinity;
+  /** When the last read may be followed by the next (its end plus the rest it earned). */
+  private restUntil = -Infinity;
   private isStopped = false;
   private readonly now: () => number;
   private readonly onError: (error: unknown) => void;
@@ -38,6 +47,9 @@ export class Feed<R, T> {
   ) {
     if (!(options.minIntervalMs >= 0)) {
       throw new RangeError(`Feed: minIntervalMs must be a number >= 0, got ${options.minIntervalMs}`);
+    }
+    if (!((options.restFactor ?? 0) >= 0)) {
+      throw new RangeError(`Feed: restFactor must be a number >= 0, got ${options.restFactor}`);
     }
     this.now = options.now ?? (() => performance.now());
     this.onError = options.onError ?? ((error) => console.warn('view feed:', error));
@@ -70,7 +82,7 @@ export class Feed<R, T> {
 
   private pump(): void {
     if (this.isStopped || this.inFlight || this.timer !== null || this.pending === NOTHING) return;
-    const wait = this.lastStart + this.options.minIntervalMs - this.now();
+    const wait = Math.max(this.lastStart + this.options.minIntervalMs, this.restUntil) - this.now();
     if (wait > 0) {
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -93,6 +105,8 @@ export class Feed<R, T> {
     } catch (error) {
       if (!this.isStopped) this.onError(error);
     } finally {
+      const end = this.now();
+      this.restUntil = end + (this.options.restFactor ?? 0) * (end - this.lastStart);
       this.inFlight = false;
       this.pump();
     }

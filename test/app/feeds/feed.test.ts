@@ -136,7 +136,37 @@ describe('Feed', () => {
     expect(delivered).toEqual([['back', 3]]);
   });
 
-  it('rejects a negative interval', () => {
+  it('with restFactor, rests after each read in proportion to how long it took', async () => {
+    const reads = manualRead();
+    const feed = new Feed<number, string>(reads.read, () => {}, {
+      minIntervalMs: 100,
+      restFactor: 9,
+      now: () => Date.now(),
+    });
+    feed.request(1);
+    await vi.advanceTimersByTimeAsync(50);
+    reads.calls[0].resolve('slow'); // took 50 ms: the next may start 450 ms after it ended
+    feed.request(2);
+    await vi.advanceTimersByTimeAsync(449);
+    expect(reads.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reads.calls.map((c) => c.request)).toEqual([1, 2]);
+    reads.calls[1].resolve('quick'); // took 0 ms: only the interval applies
+    feed.request(3);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(reads.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reads.calls.map((c) => c.request)).toEqual([1, 2, 3]);
+  });
+
+  it('rejects a negative interval or rest factor', () => {
+    const make = (options: { minIntervalMs: number; restFactor?: number }) => () =>
+      new Feed(
+        async () => 1,
+        () => {},
+        options,
+      );
+    expect(make({ minIntervalMs: 0, restFactor: -1 })).toThrow(/restFactor/);
     expect(
       () =>
         new Feed(
