@@ -99,6 +99,8 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
   let selection: ProbeSelection = { testIndices: [] };
   let chosen: number | null = null;
   let lastProbe: ProbeView | null = null;
+  /** Whether lastProbe's images ended with the drawn digit (a probe asked before the drawing did not). */
+  let lastProbeDrawn = false;
   let evaluation: EvaluationView | null = null;
 
   // A read in flight when its run is replaced (Reset, a new batch size, dataset, ...) fails on the
@@ -119,13 +121,15 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
   );
   const probeFeed = createProbeFeed(
     source,
-    (view) => {
+    (view, request) => {
       lastProbe = view;
+      lastProbeDrawn = request.drawn != null;
       maps.probe = view;
       predictions.probe = view;
-      pad.probabilities = selection.drawn
-        ? view.probabilities.subarray((view.count - 1) * view.classes)
-        : null;
+      pad.probabilities =
+        lastProbeDrawn && selection.drawn
+          ? view.probabilities.subarray((view.count - 1) * view.classes)
+          : null;
     },
     { onError, restFactor: VIEW_REST_FACTOR },
   );
@@ -184,7 +188,7 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
     chosen = (event as CustomEvent<{ testIndex: number }>).detail.testIndex;
     updateSelection(session.dataset);
     maps.selected = 0;
-    probeFeed.request(selection);
+    probeFeed.request(selection, true);
   });
   predictions.addEventListener('cs-image-select', (event) => {
     maps.selected = (event as CustomEvent<{ index: number }>).detail.index;
@@ -192,19 +196,19 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
   pad.addEventListener('cs-digit', (event) => {
     selection = { ...selection, drawn: (event as CustomEvent<DigitDetail>).detail.input };
     updateSelection(session.dataset);
-    probeFeed.request(selection);
+    probeFeed.request(selection, true);
   });
   pad.addEventListener('cs-digit-clear', () => {
     selection = { ...selection, drawn: null };
     pad.probabilities = null;
-    probeFeed.request(selection);
+    probeFeed.request(selection, true);
   });
 
   return {
     filtersStep: () => (filters as FilterGridElement).filters?.step ?? null,
     featureMapLayers: () => lastProbe?.maps.map((m) => m.layerIndex) ?? [],
     drawnPrediction: () =>
-      lastProbe && selection.drawn
+      lastProbe && lastProbeDrawn && selection.drawn
         ? topClasses(lastProbe.probabilities, lastProbe.count - 1, lastProbe.classes)
         : null,
   };

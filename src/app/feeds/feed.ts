@@ -29,6 +29,8 @@ const NOTHING = Symbol('no request');
 
 export class Feed<R, T> {
   private pending: R | typeof NOTHING = NOTHING;
+  /** The waiting request answers a person (a drawing, a picked image): it skips the rest. */
+  private pendingUrgent = false;
   private inFlight = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastStart = -Infinity;
@@ -55,11 +57,19 @@ export class Feed<R, T> {
     this.onError = options.onError ?? ((error) => console.warn('view feed:', error));
   }
 
-  /** Asks for a fresh value; replaces any request still waiting. */
-  request(request: R): void {
+  /**
+   * Asks for a fresh value; replaces any request still waiting. `urgent` (a person is waiting for
+   * the answer) skips the rest after the last read, never the interval or the one-read rule.
+   */
+  request(request: R, urgent = false): void {
     if (this.isStopped) return;
     if (this.pending !== NOTHING) this.counts.dropped++;
     this.pending = request;
+    this.pendingUrgent ||= urgent;
+    if (urgent && this.timer !== null) {
+      clearTimeout(this.timer); // it may be waiting out a rest this request skips
+      this.timer = null;
+    }
     this.pump();
   }
 
@@ -76,13 +86,15 @@ export class Feed<R, T> {
   stop(): void {
     this.isStopped = true;
     this.pending = NOTHING;
+    this.pendingUrgent = false;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
 
   private pump(): void {
     if (this.isStopped || this.inFlight || this.timer !== null || this.pending === NOTHING) return;
-    const wait = Math.max(this.lastStart + this.options.minIntervalMs, this.restUntil) - this.now();
+    const rest = this.pendingUrgent ? -Infinity : this.restUntil;
+    const wait = Math.max(this.lastStart + this.options.minIntervalMs, rest) - this.now();
     if (wait > 0) {
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -92,6 +104,7 @@ export class Feed<R, T> {
     }
     const request = this.pending;
     this.pending = NOTHING;
+    this.pendingUrgent = false;
     this.inFlight = true;
     this.lastStart = this.now();
     this.counts.reads++;

@@ -94,7 +94,8 @@ export async function readProbe(trainer: WatchedTrainer, selection: ProbeSelecti
 /** A feed of ProbeViews; request(selection) after each chunk and whenever the selection changes. */
 export function createProbeFeed(
   source: TrainerSource,
-  onView: (view: ProbeView) => void,
+  /** Called with the view and the selection it was read for (not necessarily the latest). */
+  onView: (view: ProbeView, selection: ProbeSelection) => void,
   options: Partial<FeedOptions> = {},
 ): Feed<ProbeSelection, ProbeView> {
   return new Feed<ProbeSelection, ProbeView>(

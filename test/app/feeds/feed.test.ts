@@ -159,6 +159,25 @@ describe('Feed', () => {
     expect(reads.calls.map((c) => c.request)).toEqual([1, 2, 3]);
   });
 
+  it('an urgent request skips the rest, not the interval', async () => {
+    const reads = manualRead();
+    const feed = new Feed<number, string>(reads.read, () => {}, {
+      minIntervalMs: 100,
+      restFactor: 9,
+      now: () => Date.now(),
+    });
+    feed.request(1);
+    await vi.advanceTimersByTimeAsync(50);
+    reads.calls[0].resolve('slow'); // earns a rest until 500 ms
+    feed.request(2);
+    await vi.advanceTimersByTimeAsync(20); // 70 ms: resting
+    feed.request(3, true);
+    await vi.advanceTimersByTimeAsync(29); // 99 ms: the interval still holds
+    expect(reads.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reads.calls.map((c) => c.request)).toEqual([1, 3]);
+  });
+
   it('rejects a negative interval or rest factor', () => {
     const make = (options: { minIntervalMs: number; restFactor?: number }) => () =>
       new Feed(
