@@ -2,7 +2,7 @@
 // there (the app, the CLI and the tests pick FALLBACK_ADAPTER_TUNING on a fallback adapter such
 // as SwiftShader, the defaults on a real GPU), or the defaults everywhere with `--tiles default`.
 
-import { FALLBACK_ADAPTER_TUNING, type KernelTuning } from '../src/model/kernel-tuning.ts';
+import { tuningForAdapter, type KernelTuning } from '../src/model/kernel-tuning.ts';
 import type { AdapterSummary } from '../src/runtime/gpu.ts';
 import { isSwiftShader } from './labels.ts';
 
@@ -14,14 +14,14 @@ export function tuningFor(
   summary: AdapterSummary,
   choice: TilesChoice = 'auto',
 ): { tuning: KernelTuning; label: string } {
-  if (choice === 'auto' && (summary.isFallbackAdapter || isSwiftShader(summary))) {
-    const t = FALLBACK_ADAPTER_TUNING.convTiles;
-    return {
-      tuning: FALLBACK_ADAPTER_TUNING,
-      label:
-        `FALLBACK_ADAPTER_TUNING (${t?.workgroupX}x${t?.workgroupY} GEMM workgroups, tileK ${t?.tileK}), ` +
-        'as the app, the CLI and the tests use on a fallback adapter; a real GPU gets the default tiles',
-    };
-  }
-  return { tuning: {}, label: 'default tiles (src/model/gpu-kernels.ts), as on any real GPU' };
+  const fallback = choice === 'auto' && (summary.isFallbackAdapter || isSwiftShader(summary));
+  const tuning = tuningForAdapter(fallback);
+  if (!fallback) return { tuning, label: 'default tiles (src/kernels), as on any real GPU' };
+  const t = tuning.convTiles;
+  return {
+    tuning,
+    label:
+      `FALLBACK_ADAPTER_TUNING (${t?.workgroupX}x${t?.workgroupY} GEMM workgroups, tileK ${t?.tileK}), ` +
+      'as the app, the CLI and the tests use on a fallback adapter; a real GPU gets the default tiles',
+  };
 }

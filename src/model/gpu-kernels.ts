@@ -34,6 +34,8 @@ export interface NetworkKernels {
   adam: AdamKernel;
   /** Passed to every dense bind that may split K. */
   denseSplits: DenseSplitOptions;
+  /** The tuning's size for one-workgroup tree reductions (also the parameter statistics'). */
+  reductionWorkgroupSize: number | undefined;
 }
 
 /**
@@ -120,6 +122,7 @@ export async function createNetworkKernels(
     sgd,
     adam,
     denseSplits: splitK ? {} : { splits: 1 },
+    reductionWorkgroupSize: tuning.reductionWorkgroupSize,
   };
 }
 

@@ -15,7 +15,6 @@ import {
   updateStatsParams,
   type ParameterTensor,
 } from './backend-views.ts';
-import { tuningForAdapter } from './kernel-tuning.ts';
 import type { ParameterLayout } from './layout.ts';
 
 /** The trainer's flat buffers, all in the layout of `layout`. */
@@ -61,11 +60,9 @@ export class GpuParameterStats {
     }
   }
 
-  static async create(gpu: Gpu, sources: StatsSources): Promise<GpuParameterStats> {
-    // A software adapter runs its 256-invocation tree reduction far slower than a small one.
-    const { reductionWorkgroupSize } = tuningForAdapter(gpu.adapterInfo.isFallbackAdapter);
-    const kernel = await SegmentStatsKernel.create(gpu, { workgroupSize: reductionWorkgroupSize });
-    return new GpuParameterStats(gpu, kernel, sources);
+  /** `workgroupSize`: the backend tuning's reductionWorkgroupSize (default 256). */
+  static async create(gpu: Gpu, sources: StatsSources, workgroupSize?: number): Promise<GpuParameterStats> {
+    return new GpuParameterStats(gpu, await SegmentStatsKernel.create(gpu, { workgroupSize }), sources);
   }
 
   private bind(source: Source, x: GPUBuffer, y: GPUBuffer | null): void {

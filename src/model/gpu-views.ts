@@ -39,7 +39,8 @@ export class GpuViews {
     updates: number,
     adam: Pick<OptimizerSettings, 'beta1' | 'beta2' | 'epsilon'>,
   ): Promise<ParameterTensorStats[]> {
-    this.statsCreated ??= GpuParameterStats.create(this.gpu, this.plan).then((stats) => {
+    const workgroupSize = this.kernels.reductionWorkgroupSize;
+    this.statsCreated ??= GpuParameterStats.create(this.gpu, this.plan, workgroupSize).then((stats) => {
       // Compiled after the backend was destroyed: nothing may be left behind.
       if (this.destroyed) {
         stats.destroy();

@@ -1,10 +1,11 @@
 // A rate-limited feed: turns frequent requests ("the trainer moved, refresh this view") into at
 // most one read at a time, at most one start per `minIntervalMs`, and (with `restFactor`) a rest
 // after each read proportional to how long it took, so a view whose read is slow on this device
-// (a software GPU shares the CPU with the training) takes a bounded share of it. While a read is in flight or the
-// interval has not passed, requests are not queued: each replaces the one waiting, so the view
-// always gets the latest state and a slow read (a GPU readback) never piles up work behind the
-// training. stop() drops what waits and ignores the result of a read still in flight.
+// (a software GPU shares the CPU with the training) takes a bounded share of it. While a read is
+// in flight or the interval has not passed, requests are not queued: each replaces the one
+// waiting, so the view always gets the latest state and a slow read (a GPU readback) never piles
+// up work behind the training. stop() drops what waits and ignores the result of a read still in
+// flight.
 // Generic and DOM-free: the concrete feeds (filters, probe, health, evaluation) supply read().
 
 export interface FeedOptions {
