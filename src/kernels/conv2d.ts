@@ -19,6 +19,7 @@ import {
 import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { Conv2dBindings, type Conv2dBackwardBinding, type Conv2dForwardBinding } from './conv2d_binding.ts';
 import {
+  conv2dInputWorkgroupBytes,
   conv2dWorkgroupBytes,
   DEFAULT_CONV2D_TILES,
   type Conv2dTiles,
@@ -99,9 +100,10 @@ async function preparePass(
 function checkTiles(gpu: Gpu, options: Conv2dKernelOptions): Conv2dTiles {
   const tiles = { ...DEFAULT_CONV2D_TILES, ...options };
   const { workgroupX: x, workgroupY: y, tileK } = tiles;
+  const inputTileK = tiles.inputTileK ?? tileK;
   const l = gpu.limits;
   const problems: string[] = [];
-  for (const [name, v] of Object.entries({ workgroupX: x, workgroupY: y, tileK })) {
+  for (const [name, v] of Object.entries({ workgroupX: x, workgroupY: y, tileK, inputTileK })) {
     if (!Number.isInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);
   }
   // The fills hand each invocation whole quads of the tiles: 2x (resp. 2y) quads per tile row.
@@ -114,12 +116,13 @@ function checkTiles(gpu: Gpu, options: Conv2dKernelOptions): Conv2dTiles {
     y > l.maxComputeWorkgroupSizeY
   )
     problems.push(`workgroup ${x}x${y} exceeds this device's workgroup limits`);
-  if (conv2dWorkgroupBytes(tiles) > l.maxComputeWorkgroupStorageSize)
+  const bytes = Math.max(conv2dWorkgroupBytes(tiles), conv2dInputWorkgroupBytes(tiles));
+  if (bytes > l.maxComputeWorkgroupStorageSize)
     problems.push(
-      `tiles need ${conv2dWorkgroupBytes(tiles)} B of workgroup memory, the device has ${l.maxComputeWorkgroupStorageSize}`,
+      `tiles need ${bytes} B of workgroup memory, the device has ${l.maxComputeWorkgroupStorageSize}`,
     );
   if (problems.length > 0) throw new RangeError(`conv2d: bad tile options: ${problems.join('; ')}`);
-  return tiles;
+  return { ...tiles, inputTileK };
 }
 
 function checkBiasWorkgroup(gpu: Gpu, size: number): number {
@@ -187,7 +190,10 @@ export class Conv2dKernel {
     const gemm = gemmConstants(tiles);
     const [forward, backwardInput, backwardWeight, backwardBias, splitSum] = await Promise.all([
       prepareForward(gpu, tiles, activation),
-      preparePass(gpu, 'conv2d.backward_input', backwardInputCode, [rw, ro, ro, ro, uniform], gemm),
+      preparePass(gpu, 'conv2d.backward_input', backwardInputCode, [rw, ro, ro, ro, uniform], {
+        ...gemm,
+        TILE_K: tiles.inputTileK ?? tiles.tileK,
+      }),
       preparePass(gpu, 'conv2d.backward_weight', backwardWeightCode, [rw, ro, ro, ro, uniform], gemm),
       preparePass(gpu, 'conv2d.backward_bias', backwardBiasCode, [rw, ro, uniform], {
         WG_SIZE: biasWorkgroupSize,

@@ -34,11 +34,24 @@ export const THREAD_BLOCK = 8;
 export interface Conv2dTiles {
   workgroupX: number;
   workgroupY: number;
+  /** K depth of forward and backward_weight. */
   tileK: number;
+  /**
+   * K depth of backward_input (any positive integer; default tileK). Its K is the longest of the
+   * three (outChannels * kernel area) and each K step costs two workgroup barriers, which are
+   * expensive on a software adapter, so the fallback tuning makes this one deeper.
+   */
+  inputTileK?: number;
 }
 
 /** 64x64 tiles, 64 invocations: the classic register-blocked SGEMM shape for GPUs. */
 export const DEFAULT_CONV2D_TILES: Conv2dTiles = { workgroupX: 8, workgroupY: 8, tileK: 16 };
+
+/** Bytes of workgroup memory of backward_input: two scalar tiles of inputTileK rows. */
+export function conv2dInputWorkgroupBytes(t: Conv2dTiles): number {
+  const { tileM, tileN, tileK } = tileShape(t);
+  return 4 * (t.inputTileK ?? tileK) * (tileM + tileN);
+}
 
 /** How the backward reductions are cut: split s covers [s * chunk, (s + 1) * chunk) of R. */
 export interface Conv2dSplitPlan {

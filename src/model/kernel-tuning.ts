@@ -29,7 +29,9 @@ export interface KernelTuning {
  * 130-400 with 256). `npm run bench -- kernels --tiles default` measures the defaults there.
  */
 export const FALLBACK_ADAPTER_TUNING: KernelTuning = {
-  convTiles: { workgroupX: 4, workgroupY: 4, tileK: 16, biasWorkgroupSize: 16 },
+  // backward_input K 64: a quarter of the workgroup barriers of K 16 (convnet conv2, batch 16,
+  // Node: ~300 ms instead of ~400 with the same shader), 16 KiB of workgroup memory.
+  convTiles: { workgroupX: 4, workgroupY: 4, tileK: 16, inputTileK: 64, biasWorkgroupSize: 16 },
   denseTiles: { workgroupX: 4, workgroupY: 4, tileK: 16 },
   reductionWorkgroupSize: 16,
 };

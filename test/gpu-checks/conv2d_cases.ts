@@ -16,8 +16,10 @@ export type TileConfig = 'default' | 'small' | 'tall';
  */
 export const TILE_CONFIGS: Record<TileConfig, Conv2dKernelOptions> = {
   default: {}, // WG 8x8, 64x64 output tile (8x8 per invocation), TILE_K 16, bias workgroup 256
-  small: { workgroupX: 4, workgroupY: 4, tileK: 8, biasWorkgroupSize: 32 }, // 32x32 tile
-  tall: { workgroupX: 2, workgroupY: 4, tileK: 4, biasWorkgroupSize: 64 }, // 32x16 tile, 8 threads
+  // 32x32 tile; backward_input as deep as the fallback-adapter tuning's
+  small: { workgroupX: 4, workgroupY: 4, tileK: 8, inputTileK: 64, biasWorkgroupSize: 32 },
+  // 32x16 tile, 8 threads; a backward_input K depth that no case's K is a multiple of
+  tall: { workgroupX: 2, workgroupY: 4, tileK: 4, inputTileK: 13, biasWorkgroupSize: 64 },
 };
 
 export interface Conv2dCase {

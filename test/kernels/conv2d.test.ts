@@ -9,6 +9,7 @@ import {
   buildGradTaps,
   buildTaps,
   conv2dUniforms,
+  conv2dInputWorkgroupBytes,
   conv2dWorkgroupBytes,
   gemmGrid,
   GRAD_TAP_WORDS,
@@ -196,6 +197,13 @@ describe('conv2d grids and workgroup memory', () => {
     expect(gemmGrid(3, 100, 65535)).toEqual({ x: 100, y: 3, z: 1 });
     expect(gemmGrid(2, 14, 12)).toEqual({ x: 7, y: 2, z: 2 });
     expect(() => gemmGrid(13, 5, 12)).toThrow(/13 channel tiles exceed/);
+  });
+
+  it('sizes backward_input from its own K depth: two unpadded scalar tiles', () => {
+    expect(conv2dInputWorkgroupBytes(tiles)).toBe(4 * 16 * (64 + 64)); // inputTileK defaults to tileK
+    expect(conv2dInputWorkgroupBytes({ workgroupX: 4, workgroupY: 4, tileK: 16, inputTileK: 64 })).toBe(
+      16384,
+    );
   });
 
   it('counts both padded tiles of backward_weight', () => {
