@@ -1,6 +1,7 @@
 // GPU check of the view methods of the GPU backend (Backend.probe, readParameters, parameterStats,
 // evaluate's predictions) against the CPU backend, in Node and Chromium alike: every layer's
-// output and the softmax for 5, 1 and 16 images; statistics of values, gradients and the last SGD
+// output and the softmax for 5, 1 and 16 images, and a probe of k images against the first k rows
+// of a 16-image probe; statistics of values, gradients and the last SGD
 // and Adam updates; and the promise that matters most, that probing, reading, statistics and
 // evaluation between steps leave the training run bit-identical (losses, parameters, state).
 
@@ -125,6 +126,51 @@ async function probeMatchesCpu(gpu: Gpu): Promise<Outcome> {
   } finally {
     g.destroy();
     c.destroy();
+  }
+}
+
+/**
+ * A probe of k < PROBE_MAX images runs at batch k on the same tensors (NCHW: k images are a
+ * prefix): its outputs must be the first k rows of a PROBE_MAX-image probe of the same images.
+ * Then a second round over the same counts must create no buffer and no bind group (the
+ * bindings of each count are made once).
+ */
+async function probeCountsArePrefixes(gpu: Gpu): Promise<Outcome> {
+  const data = dataset();
+  const g = await gpuBackend(gpu, data);
+  try {
+    g.train(0, 2, SGD);
+    const pixels = 144;
+    const all = images(data, 11, PROBE_MAX);
+    const full = await g.probe(all, PROBE_MAX);
+    const counts = [1, 4, 9, 15];
+    const parts: Record<string, Outcome> = {};
+    let identical = true;
+    for (const count of counts) {
+      const got = await g.probe(all.slice(0, count * pixels), count);
+      got.outputs.forEach((output, i) => {
+        const want = full.outputs[i].subarray(0, output.length);
+        identical &&= output.length > 0 && output.every((v, j) => Object.is(v, want[j]));
+        parts[`${count} image(s), layer ${i + 1}`] = closeOutcome(output, want, OUTPUTS);
+      });
+      const softmax = full.probabilities.subarray(0, got.probabilities.length);
+      parts[`${count} image(s), softmax`] = closeOutcome(got.probabilities, softmax, OUTPUTS);
+    }
+    const before = gpu.counts();
+    for (const count of [...counts, PROBE_MAX]) await g.probe(all.slice(0, count * pixels), count);
+    const after = gpu.counts();
+    const made = {
+      buffers: after.buffersCreated - before.buffersCreated,
+      bindGroups: after.bindGroupsCreated - before.bindGroupsCreated,
+    };
+    parts['second round'] = {
+      ok: made.buffers === 0 && made.bindGroups === 0,
+      detail: `created ${made.buffers} buffer(s), ${made.bindGroups} bind group(s)`,
+    };
+    const outcome = combine(parts);
+    return { ...outcome, detail: `${identical ? 'bit-identical' : 'within tolerance'}; ${outcome.detail}` };
+  } finally {
+    g.destroy();
   }
 }
 
@@ -271,6 +317,9 @@ export async function checkProbe(gpu: Gpu): Promise<CaseResult[]> {
   return [
     await runCase(gpu, 'probe: every layer and the softmax match the CPU (5, 1, 16 images)', () =>
       probeMatchesCpu(gpu),
+    ),
+    await runCase(gpu, 'probe: k images give the first k rows of a 16-image probe; bindings made once', () =>
+      probeCountsArePrefixes(gpu),
     ),
     await runCase(gpu, 'parameterStats and readParameters match the CPU (SGD, then Adam)', () =>
       statsMatchCpu(gpu),

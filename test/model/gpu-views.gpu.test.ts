@@ -12,6 +12,6 @@ describe.each(GPU_ENVIRONMENTS)('%s', (name) => {
   it('probe, stats, predictions match the CPU; views leave training bit-identical', async () => {
     const report = await expectGpuCheck(envs.get(name), 'probe');
     logCaseTimings(name, 'probe', report.cases);
-    expect(report.cases).toHaveLength(4);
+    expect(report.cases).toHaveLength(5);
   });
 });
