@@ -3,11 +3,13 @@
 // SaliencyFeed: the drawn digit, a test image picked in the predictions, feature maps or
 // confusion matrix, or stepped through with the panel's arrows). Both share one InsightSource (the
 // engines of the run's backend). Their feeds are asked only while their panel is open and on
-// screen. Touches the DOM to create the elements; owns no GPU objects.
+// screen. Their elements take new data through viewFrames (one view per frame, as views.ts).
+// Touches the DOM to create the elements; owns no GPU objects.
 
 import type { DigitDetail } from '../ui/draw-pad.ts';
 import '../ui/dreams-view.ts';
 import '../ui/saliency-view.ts';
+import { viewFrames } from '../ui/frame-queue.ts';
 import type { ViewPanel } from '../ui/view-panel.ts';
 import { className } from '../viz/classification.ts';
 import type { DreamTarget } from './dream-view-types.ts';
@@ -44,7 +46,7 @@ export function mountInsightViews(shell: HTMLElement, session: Session, panel: M
   const dreamsFeed = new DreamsFeed(
     source,
     () => session.trainer?.totalSteps ?? null,
-    (view) => (dreams.dreams = view),
+    (view) => viewFrames.run(dreams, () => (dreams.dreams = view)),
     () => shown(panels.dreams),
     { onError },
   );
@@ -61,8 +63,11 @@ export function mountInsightViews(shell: HTMLElement, session: Session, panel: M
     source,
     () => session.dataset,
     (view, subject) => {
-      saliency.saliency = view;
-      saliency.subject = describe(subject);
+      const words = describe(subject);
+      viewFrames.run(saliency, () => {
+        saliency.saliency = view;
+        saliency.subject = words;
+      });
     },
     { onError },
   );
@@ -91,6 +96,7 @@ export function mountInsightViews(shell: HTMLElement, session: Session, panel: M
   const onShow = () => {
     dreamsFeed.poke();
     if (shown(panels.saliency)) saliencyFeed.refresh();
+    else saliencyFeed.drop();
   };
   shell.addEventListener('cs-panel-toggle', onShow);
   shell.addEventListener('cs-panel-visible', onShow);

@@ -5,8 +5,9 @@
 // visualisation and saliency panels (insight-views.ts) and the generator (generator-panel.ts).
 // Each feed is asked after every finished chunk and reads at most one thing at a time
 // (feeds/feed.ts); the feed of a panel that is closed or off screen is not asked (it is asked
-// again when the panel shows). Touches the DOM because it must create the elements; owns no GPU
-// objects.
+// again when the panel shows). The elements take new data through viewFrames (ui/frame-queue.ts):
+// one view per animation frame, so no frame renders them all at once. Touches the DOM because it
+// must create the elements; owns no GPU objects.
 
 import type { Dataset } from '../data/dataset.ts';
 import { PROBE_MAX } from '../model/backend.ts';
@@ -21,6 +22,7 @@ import '../ui/filter-timeline.ts';
 import '../ui/health-view.ts';
 import '../ui/predictions-view.ts';
 import '../ui/view-panel.ts';
+import { viewFrames } from '../ui/frame-queue.ts';
 import { SnapshotStore } from '../viz/snapshot-store.ts';
 import { toEvaluationView } from './feeds/evaluation.ts';
 import { createFiltersFeed } from './feeds/filters.ts';
@@ -36,11 +38,13 @@ import type { EvaluationView, ProbeView } from './view-types.ts';
 export const PINNED_TEST_IMAGES = 8;
 /**
  * The probe (feature maps, predictions, drawing pad) and health reads rest 9x their own duration,
- * so each takes <= 1/10 of the device: on a software GPU a 16-image probe took ~150 ms next to a
- * ~230 ms lenet5 step at batch 8, and at its 150 ms interval it kept the device half busy. The
- * duration is wall time, so it includes training queued ahead of the read: on a GPU the rest then
- * errs long, slowing the views a little, never the training. Filter reads are copies (cheap on any
- * device) and keep their interval.
+ * so each takes <= 1/10 of the device: on a software GPU a probe that always ran at 16 images took
+ * ~150 ms next to a ~230 ms lenet5 step at batch 8, and at its 150 ms interval it kept the device
+ * half busy. The duration is wall time, so it includes training queued ahead of the read: the
+ * rest errs long, slowing the views a little, never the training (probes now run at their own
+ * image count, ~45 ms of SwiftShader for 8 images, and the factor stayed: updates as frequent as
+ * before, ~2% of the device; docs/views.md). Filter reads are copies (cheap on any device) and
+ * keep their interval.
  */
 export const VIEW_REST_FACTOR = 9;
 
@@ -113,9 +117,11 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
   const filtersFeed = createFiltersFeed(
     source,
     (snapshot) => {
-      filters.filters = snapshot;
       store.add(snapshot);
-      timeline.snapshots = store.list();
+      viewFrames.run(filters, () => {
+        filters.filters = snapshot;
+        timeline.snapshots = store.list();
+      });
     },
     { onError },
   );
@@ -124,19 +130,23 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
     (view, request) => {
       lastProbe = view;
       lastProbeDrawn = request.drawn != null;
-      maps.probe = view;
-      predictions.probe = view;
-      pad.probabilities =
-        lastProbeDrawn && selection.drawn
-          ? view.probabilities.subarray((view.count - 1) * view.classes)
-          : null;
+      const drawn = lastProbeDrawn && selection.drawn;
+      viewFrames.run(maps, () => (maps.probe = view));
+      viewFrames.run(predictions, () => {
+        predictions.probe = view;
+        pad.probabilities = drawn ? view.probabilities.subarray((view.count - 1) * view.classes) : null;
+      });
     },
     { onError, restFactor: VIEW_REST_FACTOR },
   );
-  const healthFeed = createHealthFeed(source, (view) => (health.health = view), {
-    onError,
-    restFactor: VIEW_REST_FACTOR,
-  });
+  const healthFeed = createHealthFeed(
+    source,
+    (view) => viewFrames.run(health, () => (health.health = view)),
+    {
+      onError,
+      restFactor: VIEW_REST_FACTOR,
+    },
+  );
 
   const updateSelection = (dataset: Dataset | null) => {
     const pinned = Array.from(
@@ -152,7 +162,11 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
     if (open(panels.filters) || open(panels.timeline)) filtersFeed.request();
     if (open(panels.maps) || open(panels.predictions) || open(panels.pad)) probeFeed.request(selection);
     if (open(panels.health)) healthFeed.request();
-    if (open(panels.confusion) && confusion.evaluation !== evaluation) confusion.evaluation = evaluation;
+    if (open(panels.confusion)) showEvaluation();
+  };
+  const showEvaluation = () => {
+    const shown = evaluation;
+    if (confusion.evaluation !== shown) viewFrames.run(confusion, () => (confusion.evaluation = shown));
   };
 
   session.addEventListener('chunk', requestAll);
@@ -180,10 +194,20 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
   session.addEventListener('evaluation', (event) => {
     const { result, step } = (event as CustomEvent<EvaluationEvent>).detail;
     evaluation = toEvaluationView(result, step, session.dataset?.classNames.length ?? 10);
-    if (open(panels.confusion)) confusion.evaluation = evaluation;
+    if (open(panels.confusion)) showEvaluation();
   });
-  shell.addEventListener('cs-panel-toggle', requestAll);
-  shell.addEventListener('cs-panel-visible', requestAll);
+  // A feed whose panels all closed or scrolled away drops the read it was waiting to start.
+  const dropHidden = () => {
+    if (!open(panels.filters) && !open(panels.timeline)) filtersFeed.drop();
+    if (!open(panels.maps) && !open(panels.predictions) && !open(panels.pad)) probeFeed.drop();
+    if (!open(panels.health)) healthFeed.drop();
+  };
+  const onPanels = () => {
+    dropHidden();
+    requestAll();
+  };
+  shell.addEventListener('cs-panel-toggle', onPanels);
+  shell.addEventListener('cs-panel-visible', onPanels);
   shell.addEventListener('cs-test-image-select', (event) => {
     chosen = (event as CustomEvent<{ testIndex: number }>).detail.testIndex;
     updateSelection(session.dataset);
@@ -201,6 +225,14 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
   pad.addEventListener('cs-digit-clear', () => {
     selection = { ...selection, drawn: null };
     pad.probabilities = null;
+    // A probe still waiting for its frame would bring the guess back: it shows without it.
+    const shown = lastProbe;
+    if (shown) {
+      viewFrames.run(predictions, () => {
+        predictions.probe = shown;
+        pad.probabilities = null;
+      });
+    }
     probeFeed.request(selection, true);
   });
 

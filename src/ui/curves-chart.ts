@@ -1,12 +1,14 @@
 // <cs-curves>: loss (log scale) and train/test accuracy against epochs, drawn with uPlot (a small,
 // fast canvas chart library). Reads a RunHistory; `revision` says when it gained points, and a
-// redraw happens at most once per animation frame. Display only.
+// redraw waits its turn in viewFrames (frame-queue.ts: one view per frame, in a task of its own,
+// not in the frame's rendering), so redraws asked for while one waits are one redraw. Display only.
 
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
 import type { RunHistory } from '../app/run-history.ts';
+import { viewFrames } from './frame-queue.ts';
 import { controlStyles, SERIES_COLOURS } from './theme.ts';
 
 const CHART_HEIGHT = 190;
@@ -106,7 +108,6 @@ export class CurvesChart extends LitElement {
   @query('.accuracy') private accuracyBox!: HTMLDivElement;
   private charts: { loss: uPlot; accuracy: uPlot } | null = null;
   private resize: ResizeObserver | null = null;
-  private frame = 0;
 
   override render() {
     const empty = !this.history || this.history.train.length === 0;
@@ -146,7 +147,7 @@ export class CurvesChart extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    cancelAnimationFrame(this.frame);
+    viewFrames.cancel(this);
     this.resize?.disconnect();
     this.charts?.loss.destroy();
     this.charts?.accuracy.destroy();
@@ -160,11 +161,7 @@ export class CurvesChart extends LitElement {
   }
 
   private scheduleDraw(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.draw();
-    });
+    viewFrames.run(this, () => this.draw());
   }
 
   private draw(): void {
