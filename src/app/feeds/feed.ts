@@ -83,6 +83,19 @@ export class Feed<R, T> {
     return this.isStopped;
   }
 
+  /**
+   * Drops the waiting request (its view was closed or scrolled away: a read asked for before
+   * would otherwise still run, maybe long after, once its interval or rest is over). A read in
+   * flight finishes and is delivered; later requests are served as usual.
+   */
+  drop(): void {
+    if (this.pending !== NOTHING) this.counts.dropped++;
+    this.pending = NOTHING;
+    this.pendingUrgent = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   /** Drops the waiting request; a read in flight finishes but is not delivered. Final. */
   stop(): void {
     this.isStopped = true;

@@ -116,6 +116,11 @@ export class SaliencyFeed {
     this.feed.request(this.subject);
   }
 
+  /** The panel closed or scrolled away: a computation asked for and not started is dropped. */
+  drop(): void {
+    this.feed.drop();
+  }
+
   stop(): void {
     this.feed.stop();
   }

@@ -1,7 +1,8 @@
 // The generic rate-limited feed under fake timers: the first request reads at once, later ones
 // wait out the interval, requests made while a read is in flight are not queued but replace each
-// other (the latest wins), never two reads in flight, stop() drops what waits and ignores what is
-// in flight, a failed read is reported and the feed goes on, a null read delivers nothing.
+// other (the latest wins), never two reads in flight, drop() forgets what waits, stop() drops what
+// waits and ignores what is in flight, a failed read is reported and the feed goes on, a null read
+// delivers nothing.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Feed } from '../../../src/app/feeds/feed.ts';
@@ -119,6 +120,28 @@ describe('Feed', () => {
     expect(reads.calls).toHaveLength(1);
     expect(delivered).toEqual([]);
     expect(feed.stopped).toBe(true);
+  });
+
+  it('drop() forgets the waiting request (also one waiting for its timer); later requests are served', async () => {
+    const { feed, reads, delivered } = makeFeed(100);
+    feed.request(1);
+    feed.request(2); // waits for read 1
+    feed.drop();
+    reads.calls[0].resolve('one');
+    await vi.advanceTimersByTimeAsync(500);
+    feed.request(3); // the interval is over: reads at once
+    reads.calls[1].resolve('three');
+    await vi.advanceTimersByTimeAsync(1);
+    feed.request(4); // waits for the interval on a timer
+    feed.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(reads.calls.map((c) => c.request)).toEqual([1, 3]);
+    expect(delivered).toEqual([
+      ['one', 1],
+      ['three', 3],
+    ]);
+    expect(feed.counts).toEqual({ reads: 2, dropped: 2 });
+    expect(feed.stopped).toBe(false);
   });
 
   it('reports a failed read and goes on; a null read delivers nothing', async () => {
