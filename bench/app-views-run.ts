@@ -4,11 +4,19 @@
 // case) or every panel is closed; then Train, a warm-up until the first test evaluation is done,
 // a timed window, Pause. Reports training images/s over the window and the page's long tasks
 // (PerformanceObserver 'longtask', > 50 ms) from Train to Pause, and the long animation frames'
-// attribution (how much of them was rendering, which scripts). Not the CLI and no statistics.
+// attribution (how much of them was rendering, which scripts); on the GPU backend also where the
+// device's time went over the window (app-device.ts). Not the CLI and no statistics.
 
 import type { Page } from 'puppeteer-core';
 import type { ViewPanel } from '../src/ui/view-panel.ts';
 import { openApp, pressButton, type AppPage } from '../test/e2e/app-harness.ts';
+import {
+  deviceShares,
+  INSTALL_SUBMIT_HOOK,
+  READ_SUBMITS,
+  type DeviceShares,
+  type SubmitRecord,
+} from './app-device.ts';
 import { summariseLongFrames, type LongFramesSummary } from './app-frames.ts';
 import { sleep, waitUntilTrainable } from '../test/e2e/app-views.ts';
 
@@ -45,6 +53,8 @@ export interface AppRunResult {
   longTasks: { count: number; maxMs: number; totalMs: number; over100: number };
   /** Long animation frames over the same time: where their time went (app-harness.ts). */
   longFrames: LongFramesSummary;
+  /** GPU backend: device time by submit label over the timed window; null on the CPU backend. */
+  device: DeviceShares | null;
   trainedSeconds: number;
 }
 
@@ -120,6 +130,7 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
     viewport: { width: plan.width, height: 800 },
   });
   try {
+    if (plan.backend === 'gpu') await app.page.evaluate(INSTALL_SUBMIT_HOOK);
     const viewport = await prepare(app, plan);
     const { page } = app;
     await app.clearLongTasks();
@@ -132,6 +143,7 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
     const start = await sample(page);
     await sleep(plan.seconds * 1000);
     const end = await sample(page);
+    const submits = plan.backend === 'gpu' ? ((await page.evaluate(READ_SUBMITS)) as SubmitRecord[]) : null;
     await pressButton(page, 'Pause');
     await app.waitForState((s) => s.training === 'paused', { timeoutMs: 120_000 });
     const tasks = (await app.longTasks()).filter((t) => t.start >= trainAt && t.start <= end.t);
@@ -156,6 +168,7 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
         over100: durations.filter((d) => d > 100).length,
       },
       longFrames: summariseLongFrames(frames),
+      device: submits && deviceShares(submits, start.t, end.t),
       trainedSeconds: (end.t - trainAt) / 1000,
     };
   } finally {

@@ -5,11 +5,13 @@
 // screen, and with all closed (--modes; also `screen`; --skip keeps the named panels closed in
 // every mode), alternating open/closed/closed/open... in fresh browsers (app-views-run.ts), and
 // prints images/s per run, the ratio of the means to the closed runs' (issue 5: within 10%), the
-// page's long tasks while training and where the long animation frames' time went. Not a test.
+// page's long tasks while training and where the long animation frames' time went; on the GPU
+// backend also the device's time by submit label (training, probes, class visualisation...). Not a test.
 
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildAndServeApp } from '../test/e2e/global-setup.ts';
+import { addShares, describeShares } from './app-device.ts';
 import { describeLongFrames } from './app-frames.ts';
 import { measureAppRun, VIEWS_MODES, type AppRunResult, type ViewsMode } from './app-views-run.ts';
 
@@ -114,11 +116,13 @@ function summary(results: AppRunResult[], backend: 'cpu' | 'gpu', modes: readonl
     const count = runs.reduce((n, r) => n + r.longTasks.count, 0);
     const seconds = runs.reduce((n, r) => n + r.trainedSeconds, 0);
     const max = Math.max(0, ...runs.map((r) => r.longTasks.maxMs));
-    return (
+    const device = runs.flatMap((r) => (r.device ? [r.device] : []));
+    return [
       `${backend} views ${views}: ${speed(views).toFixed(1)} images/s (mean of ${runs.length}); ` +
-      `${count} long tasks in ${seconds.toFixed(0)} s of training, longest ${max.toFixed(0)} ms\n  ` +
-      describeLongFrames(runs.map((r) => r.longFrames))
-    );
+        `${count} long tasks in ${seconds.toFixed(0)} s of training, longest ${max.toFixed(0)} ms`,
+      `  ${describeLongFrames(runs.map((r) => r.longFrames))}`,
+      ...(device.length ? describeShares(addShares(device)).map((line) => `  ${line}`) : []),
+    ].join('\n');
   });
   if (modes.includes('closed')) {
     for (const views of modes.filter((m) => m !== 'closed')) {
