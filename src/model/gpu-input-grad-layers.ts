@@ -7,7 +7,15 @@
 import type { Activation } from '../ops/activation.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import type { TensorBuffer } from '../runtime/tensor-binding.ts';
-import { denseKernelKey, fusedActivation, type NetworkKernels } from './gpu-kernels.ts';
+import {
+  activationKernelFor,
+  avgPoolKernelOf,
+  convKernelFor,
+  denseKernelFor,
+  fusedActivation,
+  maxPoolKernelFor,
+  type NetworkKernels,
+} from './gpu-kernels.ts';
 import type { ParameterLayout, TensorSlice } from './layout.ts';
 import { shapeElements, type LayerDescription, type NetworkDescription } from './shapes.ts';
 
@@ -112,7 +120,7 @@ class ChainBuilder {
       };
       let encodeActivationBackward: Encode | null = null;
       if (separate) {
-        const kernel = required(this.k.activation.get(own), `activation ${own}`);
+        const kernel = activationKernelFor(this.k, own);
         const buffers = { dInput: t.dPre, dOut: t.dOutput, output: t.output };
         const binding = this.keep(kernel.bindBackwardInput(buffers, t.elements));
         encodeActivationBackward = (pass) => kernel.encodeBackwardInput(pass, binding);
@@ -125,7 +133,7 @@ class ChainBuilder {
   private poolPasses(d: Extract<LayerDescription, { kind: 'pool' }>, t: LayerTensors): Passes {
     const { output: out, input, dInput, dOutput: dOut } = t;
     if (d.mode === 'max') {
-      const kernel = required(this.k.maxPool.get(t.fused), `max_pool2d (${t.fused})`);
+      const kernel = maxPoolKernelFor(this.k, t.fused);
       const argmax = this.buffer(`layer ${d.index + 1} argmax`, t.elements);
       const b = this.keep(kernel.bind({ out, argmax, input, dInput, dOut }, d.pool2d));
       return {
@@ -133,7 +141,7 @@ class ChainBuilder {
         encodeBackwardInput: (p) => kernel.encodeBackwardInput(p, b),
       };
     }
-    const kernel = required(this.k.avgPool, 'avg_pool2d');
+    const kernel = avgPoolKernelOf(this.k);
     const b = this.keep(kernel.bind({ out, input, dInput, dOut }, d.pool2d));
     return {
       encodeForward: (p) => kernel.encodeForward(p, b),
@@ -153,7 +161,7 @@ class ChainBuilder {
     const [weight, bias] = [range(slice.weight), range(slice.bias)];
     const { input, dInput, output, dPre } = t;
     if (d.kind === 'conv') {
-      const kernel = required(this.k.conv.get(d.activation), `conv2d ${d.activation}`);
+      const kernel = convKernelFor(this.k, d);
       const f = this.keep(kernel.bindForward({ output, input, weight, bias }, d.conv2d));
       const b = this.keep(kernel.bindBackward({ dOut: dPre, dInput, weight }, d.conv2d));
       return {
@@ -161,8 +169,7 @@ class ChainBuilder {
         encodeBackwardInput: (p) => kernel.encodeBackwardInput(p, b),
       };
     }
-    const key = denseKernelKey(d.kind === 'fc' ? d.activation : 'none', t.fused);
-    const kernel = required(this.k.dense.get(key), `dense ${key}`);
+    const kernel = denseKernelFor(this.k, d, t.fused);
     const f = this.keep(kernel.bindForward({ output, input, weight, bias }, d.dense, this.k.denseSplits));
     // With a fused slope the kernel reads the previous layer's output (this layer's input).
     const slope = t.fused !== 'none' ? { input } : {};
@@ -172,9 +179,4 @@ class ChainBuilder {
       encodeBackwardInput: (p) => kernel.encodeBackwardInput(p, b),
     };
   }
-}
-
-function required<T>(kernel: T | null | undefined, name: string): T {
-  if (!kernel) throw new Error(`input gradients: the ${name} kernel was not prepared for this network`);
-  return kernel;
 }

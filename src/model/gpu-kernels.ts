@@ -54,6 +54,41 @@ export function denseKernelKey(activation: Activation, inputActivation: Activati
   return `${activation}/${inputActivation}`;
 }
 
+type ConvLayer = Extract<LayerDescription, { kind: 'conv' }>;
+type DenseLayer = Extract<LayerDescription, { kind: 'fc' | 'classify' }>;
+
+// The kernel each layer runs, chosen in one place for every user of NetworkKernels (training
+// layers, the probe, input gradients), so they cannot disagree. Each throws if createNetworkKernels
+// did not prepare it, which means the description differs from the one the kernels were made for.
+
+export function convKernelFor(k: NetworkKernels, d: ConvLayer): Conv2dKernel {
+  return prepared(k.conv.get(d.activation), `conv2d ${d.activation}`);
+}
+
+/** `fused`: fusedActivation(d, previous layer). */
+export function denseKernelFor(k: NetworkKernels, d: DenseLayer, fused: Activation): DenseKernel {
+  const key = denseKernelKey(d.kind === 'fc' ? d.activation : 'none', fused);
+  return prepared(k.dense.get(key), `dense ${key}`);
+}
+
+/** `fused`: fusedActivation(d, previous layer). */
+export function maxPoolKernelFor(k: NetworkKernels, fused: Activation): MaxPool2dKernel {
+  return prepared(k.maxPool.get(fused), `max_pool2d (${fused})`);
+}
+
+export function avgPoolKernelOf(k: NetworkKernels): AvgPool2dKernel {
+  return prepared(k.avgPool, 'avg_pool2d');
+}
+
+export function activationKernelFor(k: NetworkKernels, activation: Activation): ActivationKernel {
+  return prepared(k.activation.get(activation), `activation ${activation}`);
+}
+
+function prepared<T>(kernel: T | null | undefined, name: string): T {
+  if (!kernel) throw new Error(`network kernels: the ${name} kernel was not prepared for this network`);
+  return kernel;
+}
+
 /** Compiles what `description` uses, in parallel. */
 export async function createNetworkKernels(
   gpu: Gpu,

@@ -13,7 +13,14 @@ import type { SoftmaxCrossEntropyBinding } from '../kernels/softmax_cross_entrop
 import type { Activation } from '../ops/activation.ts';
 import type { Gpu } from '../runtime/gpu.ts';
 import type { TensorBuffer } from '../runtime/tensor-binding.ts';
-import { denseKernelKey, type NetworkKernels } from './gpu-kernels.ts';
+import {
+  activationKernelFor,
+  avgPoolKernelOf,
+  convKernelFor,
+  denseKernelFor,
+  maxPoolKernelFor,
+  type NetworkKernels,
+} from './gpu-kernels.ts';
 import { shapeElements, type LayerDescription } from './shapes.ts';
 
 /** The buffers one layer is chained with. */
@@ -111,7 +118,7 @@ function poolLayer(k: NetworkKernels, d: PoolDescription, chain: LayerInputs, ow
   let encodeForward: (pass: GPUComputePassEncoder) => void;
   let encodeBackward: (pass: GPUComputePassEncoder) => void;
   if (d.mode === 'max') {
-    const kernel = required(k.maxPool.get(chain.fusedActivation), `max_pool2d (${chain.fusedActivation})`);
+    const kernel = maxPoolKernelFor(k, chain.fusedActivation);
     const argmax = owned.buffer('argmax', outputs, GPUBufferUsage.STORAGE);
     const binding: MaxPool2dBinding = owned.keep(
       kernel.bind({ out: output, argmax, input: chain.input, ...backward }, d.pool2d),
@@ -119,7 +126,7 @@ function poolLayer(k: NetworkKernels, d: PoolDescription, chain: LayerInputs, ow
     encodeForward = (pass) => kernel.encodeForward(pass, binding);
     encodeBackward = (pass) => binding.backwardInput && kernel.encodeBackwardInput(pass, binding);
   } else {
-    const kernel = required(k.avgPool, 'avg_pool2d');
+    const kernel = avgPoolKernelOf(k);
     const binding: AvgPool2dBinding = owned.keep(
       kernel.bind({ out: output, input: chain.input, ...backward }, d.pool2d),
     );
@@ -159,7 +166,7 @@ function parameterLayer(
   if (!dPre || !dOutput) throw new Error(`layer ${d.index + 1}: a layer with parameters needs dOutput`);
   let activationBackward: ((pass: GPUComputePassEncoder) => void) | null = null;
   if (activation !== 'none') {
-    const kernel = required(k.activation.get(activation), `activation ${activation}`);
+    const kernel = activationKernelFor(k, activation);
     const binding: ActivationBinding = owned.keep(
       kernel.bindBackwardInput({ dInput: dPre, dOut: dOutput, output }, outputs),
     );
@@ -205,7 +212,7 @@ function convPasses(
   t: ParameterTensors,
   owned: Owned,
 ): Passes {
-  const kernel = required(k.conv.get(d.activation), `conv2d ${d.activation}`);
+  const kernel = convKernelFor(k, d);
   const forward: Conv2dForwardBinding = owned.keep(
     kernel.bindForward({ output: t.output, input: t.input, weight: t.weight, bias: t.bias }, d.conv2d),
   );
@@ -239,9 +246,7 @@ function densePasses(
   chain: LayerInputs,
   owned: Owned,
 ): Passes {
-  const activation = d.kind === 'fc' ? d.activation : 'none';
-  const key = denseKernelKey(activation, chain.fusedActivation);
-  const kernel = required(k.dense.get(key), `dense ${key}`);
+  const kernel = denseKernelFor(k, d, chain.fusedActivation);
   const labels = chain.labels;
   const p = d.dense;
   const forward: DenseForwardBinding = owned.keep(
@@ -299,9 +304,4 @@ function densePasses(
     },
     lossPerRow,
   };
-}
-
-function required<T>(kernel: T | null | undefined, name: string): T {
-  if (!kernel) throw new Error(`GPU backend: the ${name} kernel was not prepared for this network`);
-  return kernel;
 }

@@ -19,9 +19,16 @@ import type { Gpu } from '../runtime/gpu.ts';
 import type { TensorBuffer } from '../runtime/tensor-binding.ts';
 import { PROBE_MAX, type ProbeResult } from './backend.ts';
 import { checkProbeInput, describeAtBatch, softmaxRows } from './backend-views.ts';
-import { denseKernelKey, fusedActivation, type NetworkKernels } from './gpu-kernels.ts';
+import {
+  avgPoolKernelOf,
+  convKernelFor,
+  denseKernelFor,
+  fusedActivation,
+  maxPoolKernelFor,
+  type NetworkKernels,
+} from './gpu-kernels.ts';
 import type { ParameterLayout, TensorSlice } from './layout.ts';
-import { shapeElements, type LayerDescription, type NetworkDescription } from './shapes.ts';
+import { shapeElements, type NetworkDescription } from './shapes.ts';
 
 /** The trainer's flat buffers the probe binds (read only). */
 export interface SharedParameters {
@@ -157,13 +164,13 @@ export class GpuProbe {
         const fused = fusedActivation(d, all[d.index - 1]);
         if (d.kind === 'pool') {
           if (d.mode === 'max') {
-            const kernel = required(k.maxPool.get(fused), d, `max_pool2d (${fused})`);
+            const kernel = maxPoolKernelFor(k, fused);
             const argmax = this.argmax.get(d.index)!;
             const binding: MaxPool2dBinding = kernel.bind({ out: output, argmax, input }, d.pool2d);
             bindings.push(binding);
             encoders.push((pass) => kernel.encodeForward(pass, binding));
           } else {
-            const kernel = required(k.avgPool, d, 'avg_pool2d');
+            const kernel = avgPoolKernelOf(k);
             const binding: AvgPool2dBinding = kernel.bind({ out: output, input }, d.pool2d);
             bindings.push(binding);
             encoders.push((pass) => kernel.encodeForward(pass, binding));
@@ -175,13 +182,12 @@ export class GpuProbe {
         const weight = range(this.shared.parameters, slice.weight);
         const bias = range(this.shared.parameters, slice.bias);
         if (d.kind === 'conv') {
-          const kernel = required(k.conv.get(d.activation), d, `conv2d ${d.activation}`);
+          const kernel = convKernelFor(k, d);
           const binding: Conv2dForwardBinding = kernel.bindForward({ output, input, weight, bias }, d.conv2d);
           bindings.push(binding);
           encoders.push((pass) => kernel.encodeForward(pass, binding));
         } else {
-          const key = denseKernelKey(d.kind === 'fc' ? d.activation : 'none', fused);
-          const kernel = required(k.dense.get(key), d, `dense ${key}`);
+          const kernel = denseKernelFor(k, d, fused);
           const binding: DenseForwardBinding = kernel.bindForward(
             { output, input, weight, bias },
             d.dense,
@@ -216,9 +222,4 @@ export class GpuProbe {
 
 function range(buffer: GPUBuffer, slice: TensorSlice): TensorBuffer {
   return { buffer, offset: 4 * slice.offset, size: 4 * slice.length };
-}
-
-function required<T>(kernel: T | null | undefined, d: LayerDescription, name: string): T {
-  if (!kernel) throw new Error(`probe: layer ${d.index + 1}: the ${name} kernel was not prepared`);
-  return kernel;
 }
