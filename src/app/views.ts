@@ -157,11 +157,17 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
     const room = PROBE_MAX - (selection.drawn ? 1 : 0);
     selection = { testIndices: [...picked, ...pinned].slice(0, room), drawn: selection.drawn ?? null };
   };
+  // Whether any panel a feed serves is open and on screen (asked in requestAll, dropped in dropHidden).
+  const wanted = {
+    filters: () => open(panels.filters) || open(panels.timeline),
+    probe: () => open(panels.maps) || open(panels.predictions) || open(panels.pad),
+    health: () => open(panels.health),
+  };
   const requestAll = () => {
     if (!session.trainer) return;
-    if (open(panels.filters) || open(panels.timeline)) filtersFeed.request();
-    if (open(panels.maps) || open(panels.predictions) || open(panels.pad)) probeFeed.request(selection);
-    if (open(panels.health)) healthFeed.request();
+    if (wanted.filters()) filtersFeed.request();
+    if (wanted.probe()) probeFeed.request(selection);
+    if (wanted.health()) healthFeed.request();
     if (open(panels.confusion)) showEvaluation();
   };
   const showEvaluation = () => {
@@ -198,9 +204,9 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
   });
   // A feed whose panels all closed or scrolled away drops the read it was waiting to start.
   const dropHidden = () => {
-    if (!open(panels.filters) && !open(panels.timeline)) filtersFeed.drop();
-    if (!open(panels.maps) && !open(panels.predictions) && !open(panels.pad)) probeFeed.drop();
-    if (!open(panels.health)) healthFeed.drop();
+    if (!wanted.filters()) filtersFeed.drop();
+    if (!wanted.probe()) probeFeed.drop();
+    if (!wanted.health()) healthFeed.drop();
   };
   const onPanels = () => {
     dropHidden();

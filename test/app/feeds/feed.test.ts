@@ -159,13 +159,17 @@ describe('Feed', () => {
     expect(delivered).toEqual([['back', 3]]);
   });
 
-  it('with restFactor, rests after each read in proportion to how long it took', async () => {
-    const reads = manualRead();
-    const feed = new Feed<number, string>(reads.read, () => {}, {
+  /** A feed with a 100 ms interval that rests 9x each read's duration. */
+  const restingFeed = (reads: ReturnType<typeof manualRead>) =>
+    new Feed<number, string>(reads.read, () => {}, {
       minIntervalMs: 100,
       restFactor: 9,
       now: () => Date.now(),
     });
+
+  it('with restFactor, rests after each read in proportion to how long it took', async () => {
+    const reads = manualRead();
+    const feed = restingFeed(reads);
     feed.request(1);
     await vi.advanceTimersByTimeAsync(50);
     reads.calls[0].resolve('slow'); // took 50 ms: the next may start 450 ms after it ended
@@ -184,11 +188,7 @@ describe('Feed', () => {
 
   it('an urgent request skips the rest, not the interval', async () => {
     const reads = manualRead();
-    const feed = new Feed<number, string>(reads.read, () => {}, {
-      minIntervalMs: 100,
-      restFactor: 9,
-      now: () => Date.now(),
-    });
+    const feed = restingFeed(reads);
     feed.request(1);
     await vi.advanceTimersByTimeAsync(50);
     reads.calls[0].resolve('slow'); // earns a rest until 500 ms
