@@ -26,6 +26,7 @@ import {
   type SplitTargets,
 } from './conv2d_plan.ts';
 import { SplitSumKernel } from './split_sum.ts';
+import { Conv2dWinograd } from './conv2d_winograd.ts';
 
 export type { Conv2dBackwardBinding, Conv2dForwardBinding } from './conv2d_binding.ts';
 
@@ -44,6 +45,12 @@ export interface Conv2dVariantOptions {
 export interface Conv2dKernelOptions extends Partial<Conv2dTiles>, Conv2dVariantOptions {
   /** Workgroup size of the bias reduction; a power of two. Default 256. */
   biasWorkgroupSize?: number;
+  /**
+   * backward_input of 3x3 stride-1 layers by Winograd F(2x2, 3x3) where it pays
+   * (conv2d_winograd.ts: 16 multiply-adds per 2x2 block and channel pair instead of 36, for three
+   * intermediate buffers). Default true; false compiles only the implicit GEMM.
+   */
+  winograd?: boolean;
 }
 
 /** Forward tensors, outputs first; each needs STORAGE usage and at least its shape's floats. */
@@ -176,10 +183,11 @@ export class Conv2dKernel {
     readonly activation: Activation,
     private readonly passes: Conv2dPipelines,
     private readonly splitSum: SplitSumKernel,
+    private readonly winograd: Conv2dWinograd | undefined,
     options: Conv2dVariantOptions,
   ) {
     const { targets, maxPerDimension } = resolveTargets(gpu, options, biasWorkgroupSize);
-    this.bindings = new Conv2dBindings(gpu, tiles, passes, splitSum, targets, maxPerDimension);
+    this.bindings = new Conv2dBindings(gpu, tiles, passes, splitSum, targets, maxPerDimension, winograd);
   }
 
   static async create(gpu: Gpu, options: Conv2dKernelOptions = {}): Promise<Conv2dKernel> {
@@ -188,7 +196,7 @@ export class Conv2dKernel {
     const biasWorkgroupSize = checkBiasWorkgroup(gpu, options.biasWorkgroupSize ?? 256);
     resolveTargets(gpu, options, biasWorkgroupSize); // fail before compiling anything
     const gemm = gemmConstants(tiles);
-    const [forward, backwardInput, backwardWeight, backwardBias, splitSum] = await Promise.all([
+    const [forward, backwardInput, backwardWeight, backwardBias, splitSum, winograd] = await Promise.all([
       prepareForward(gpu, tiles, activation),
       preparePass(gpu, 'conv2d.backward_input', backwardInputCode, [rw, ro, ro, ro, uniform], {
         ...gemm,
@@ -199,9 +207,12 @@ export class Conv2dKernel {
         WG_SIZE: biasWorkgroupSize,
       }),
       SplitSumKernel.create(gpu),
+      options.winograd === false
+        ? undefined
+        : Conv2dWinograd.create(gpu, { ...tiles, tileK: tiles.inputTileK ?? tiles.tileK }),
     ]);
     const passes = { forward, backwardInput, backwardWeight, backwardBias };
-    return new Conv2dKernel(gpu, tiles, biasWorkgroupSize, activation, passes, splitSum, options);
+    return new Conv2dKernel(gpu, tiles, biasWorkgroupSize, activation, passes, splitSum, winograd, options);
   }
 
   /**
@@ -223,6 +234,7 @@ export class Conv2dKernel {
       activation,
       passes,
       this.splitSum,
+      this.winograd,
       options,
     );
   }
@@ -243,7 +255,10 @@ export class Conv2dKernel {
     this.bindings.encode(pass, binding, 'forward');
   }
 
-  /** dInput = the transposed convolution of dOut (overwrites dInput). */
+  /**
+   * dInput = the transposed convolution of dOut (overwrites dInput): the implicit GEMM, or for
+   * 3x3 stride-1 layers where it pays the four Winograd dispatches (binding.backwardInputMethod).
+   */
   encodeBackwardInput(pass: GPUComputePassEncoder, binding: Conv2dBackwardBinding): void {
     this.bindings.encode(pass, binding, 'backwardInput');
   }

@@ -25,6 +25,7 @@ import {
 } from './conv2d_plan.ts';
 import { requireWords } from './kernel_args.ts';
 import type { SplitSumBinding, SplitSumKernel } from './split_sum.ts';
+import { winogradFits, type Conv2dWinograd, type WinogradBinding } from './conv2d_winograd.ts';
 
 export interface Conv2dForwardBinding {
   readonly params: Readonly<Conv2dParams>;
@@ -36,6 +37,8 @@ export type Conv2dBackwardPass = 'backwardInput' | 'backwardWeight' | 'backwardB
 
 export interface Conv2dBackwardBinding {
   readonly params: Readonly<Conv2dParams>;
+  /** How encodeBackwardInput computes dInput (undefined without a dInput buffer). */
+  readonly backwardInputMethod?: 'gemm' | 'winograd';
   readonly plan: Readonly<Conv2dSplitPlan>;
   /** The grid of each pass this binding can encode (those whose outputs were given). */
   readonly grids: Readonly<Partial<Record<Conv2dBackwardPass, WorkgroupGrid>>>;
@@ -44,12 +47,11 @@ export interface Conv2dBackwardBinding {
 
 type PassName = keyof Conv2dPipelines;
 
-/** One pass of one binding: its bind group and grid, then an optional split_sum. */
-interface Recorded {
-  bindGroup: GPUBindGroup;
-  grid: WorkgroupGrid;
-  sum?: SplitSumBinding;
-}
+/** One pass of one binding: its bind group and grid, then an optional split_sum; or Winograd's steps. */
+type Recorded =
+  { bindGroup: GPUBindGroup; grid: WorkgroupGrid; sum?: SplitSumBinding } | { winograd: WinogradBinding };
+
+type Owned = { destroy(): void };
 
 const size = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
@@ -71,6 +73,8 @@ export class Conv2dBindings {
     private readonly splitSum: SplitSumKernel,
     private readonly targets: SplitTargets,
     private readonly maxPerDimension: number,
+    /** backward_input of 3x3 stride-1 layers where it pays; undefined: always the implicit GEMM. */
+    private readonly winograd?: Conv2dWinograd,
   ) {}
 
   forward(b: Conv2dForwardBuffers, p: Conv2dParams, shapes: Conv2dShapes): Conv2dForwardBinding {
@@ -111,13 +115,21 @@ export class Conv2dBindings {
 
     const plan = planConv2dSplits(p, this.tiles, this.targets);
     const grids = this.backwardGrids(b, p, plan);
-    const owned: GPUBuffer[] = [];
+    const owned: Owned[] = [];
     const sums: SplitSumBinding[] = [];
     const passes = new Map<PassName, Recorded>();
+    const limits = this.gpu.limits;
+    const maxBufferBytes = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+    const winograd =
+      b.dInput && this.winograd && winogradFits(p, this.winograd.tiles, maxBufferBytes, this.maxPerDimension);
     try {
       const params = this.uniform(p, plan);
       owned.push(params);
-      if (b.dInput && b.weight && grids.backwardInput) {
+      if (b.dInput && b.weight && winograd && this.winograd) {
+        const binding = this.winograd.bind({ dInput: b.dInput, dOut: b.dOut, weight: b.weight }, p);
+        owned.push(binding);
+        passes.set('backwardInput', { winograd: binding });
+      } else if (b.dInput && b.weight && grids.backwardInput) {
         const taps = this.table('conv2d.backward_input taps', buildGradTaps(p), owned);
         const bindGroup = this.group('backwardInput', [b.dInput, b.dOut, b.weight, taps, params]);
         passes.set('backwardInput', { grid: grids.backwardInput, bindGroup });
@@ -152,7 +164,14 @@ export class Conv2dBindings {
       this.release(undefined, owned, sums);
       throw error;
     }
-    const handle = { params: { ...p }, plan, grids, destroy: () => this.release(handle, owned, sums) };
+    const backwardInputMethod = b.dInput ? (winograd ? ('winograd' as const) : ('gemm' as const)) : undefined;
+    const handle = {
+      params: { ...p },
+      backwardInputMethod,
+      plan,
+      grids,
+      destroy: () => this.release(handle, owned, sums),
+    };
     this.recorded.set(handle, passes);
     return handle;
   }
@@ -185,6 +204,10 @@ export class Conv2dBindings {
       throw new Error(`conv2d ${name}: this binding was destroyed or made by another Conv2dKernel`);
     const recorded = passes.get(name);
     if (!recorded) throw new Error(`conv2d ${name}: the binding was made without this pass's output buffer`);
+    if ('winograd' in recorded) {
+      this.winograd?.encode(pass, recorded.winograd);
+      return;
+    }
     pass.setPipeline(this.passes[name].pipeline);
     pass.setBindGroup(0, recorded.bindGroup);
     this.gpu.dispatch(pass, recorded.grid);
@@ -197,7 +220,7 @@ export class Conv2dBindings {
     output: TensorBuffer,
     length: number,
     splits: number,
-    owned: GPUBuffer[],
+    owned: Owned[],
     sums: SplitSumBinding[],
   ) {
     if (splits === 1) return { out: output, sum: undefined };
@@ -213,7 +236,7 @@ export class Conv2dBindings {
     return createBufferWithData(this.gpu, 'conv2d params', bytes, GPUBufferUsage.UNIFORM);
   }
 
-  private table(label: string, words: Uint32Array, owned: GPUBuffer[]): GPUBuffer {
+  private table(label: string, words: Uint32Array, owned: Owned[]): GPUBuffer {
     const buffer = createBufferWithData(this.gpu, label, words, GPUBufferUsage.STORAGE);
     owned.push(buffer);
     return buffer;
@@ -229,7 +252,7 @@ export class Conv2dBindings {
   }
 
   /** Forgets `handle` (so later encodes throw) and destroys what the binding created. */
-  private release(handle: object | undefined, owned: GPUBuffer[], sums: SplitSumBinding[]): void {
+  private release(handle: object | undefined, owned: Owned[], sums: SplitSumBinding[]): void {
     if (handle) this.recorded.delete(handle);
     for (const buffer of owned) buffer.destroy();
     for (const sum of sums) sum.destroy();

@@ -16,7 +16,7 @@ import {
 import type { Gpu } from '../../src/runtime/gpu.ts';
 import { Random } from '../../src/util/random.ts';
 import { closeOutcome, describeError, runCase, type CaseResult, type Outcome } from './check.ts';
-import { CONV2D_CASES, DETERMINISM_CASE, TILE_CONFIGS, type Conv2dCase } from './conv2d_cases.ts';
+import { CONV2D_CASES, DETERMINISM_CASES, TILE_CONFIGS, type Conv2dCase } from './conv2d_cases.ts';
 import { combine, output, readFloats, sameBits, submitPass, upload } from './tensor_io.ts';
 
 type Tensors = Record<'input' | 'weight' | 'bias' | 'dOut', Float32Array>;
@@ -78,6 +78,7 @@ interface Run {
   results: Results;
   tails: Outcome;
   splits: { weight: number; bias: number };
+  backwardInputMethod?: string;
 }
 
 /** Uploads, binds, records all four passes in one compute pass, reads back, destroys. */
@@ -131,6 +132,7 @@ async function runPasses(gpu: Gpu, kernel: Conv2dKernel, c: Conv2dCase, t: Tenso
       results: Object.fromEntries(reads.map(([name, r]) => [name, r.values])) as Results,
       tails: combine(Object.fromEntries(reads.map(([name, r]) => [name, r.tail]))),
       splits: { weight: backward.plan.weightSplits, bias: backward.plan.biasSplits },
+      backwardInputMethod: backward.backwardInputMethod,
     };
   } finally {
     for (const resource of owned) resource.destroy();
@@ -160,8 +162,14 @@ async function checkCase(gpu: Gpu, kernel: Conv2dKernel, c: Conv2dCase, seed: nu
     backward_weight: closeOutcome(run.results.dWeight, expected.dWeight, sumTolerance(r)),
     backward_bias: closeOutcome(run.results.dBias, expected.dBias, sumTolerance(r)),
     splits: splitOutcome(c, run.splits),
+    method: methodOutcome(c, run.backwardInputMethod),
     tails: run.tails,
   });
+}
+
+function methodOutcome(c: Conv2dCase, method: string | undefined): Outcome {
+  const want = c.backwardInput ?? 'gemm';
+  return { ok: method === want, detail: `backward_input by ${method}, expected ${want}` };
 }
 
 /** Same inputs twice through fresh bindings: every output must have the same bits. */
@@ -248,12 +256,10 @@ export async function checkConv2d(gpu: Gpu): Promise<CaseResult[]> {
       await runCase(gpu, describeCase(c), async () => checkCase(gpu, await kernelFor(c), c, 100 + i)),
     );
   }
-  const label = `determinism: ${describeCase(DETERMINISM_CASE)}, twice`;
-  results.push(
-    await runCase(gpu, label, async () =>
-      checkDeterminism(gpu, await kernelFor(DETERMINISM_CASE), DETERMINISM_CASE),
-    ),
-  );
+  for (const c of DETERMINISM_CASES) {
+    const label = `determinism: ${describeCase(c)}, twice`;
+    results.push(await runCase(gpu, label, async () => checkDeterminism(gpu, await kernelFor(c), c)));
+  }
   results.push(
     await runCase(gpu, 'argument errors', async () =>
       checkArgumentErrors(gpu, await kernelFor(CONV2D_CASES[1])),
