@@ -20,9 +20,14 @@
 //   transform_dout    src dOut [batch][O][outH][outW] -> dst V [16][O][T], V[xi][o][t] = (B^T d B)[xi].
 //                     One invocation per (o, t); workgroup 8x8 over (tx, ty), z = n O + o.
 //   multiply          src V, weights U -> dst M [16][C][T], M[xi][c][t] = sum over o of U[xi][o][c] V[xi][o][t].
-//                     The GEMM of conv2d.backward_input.wgsl's layout (scalar tiles [k][m], [k][n];
-//                     invocation (tx, ty) owns columns tx + WG_X j, j < 8, and two row quads: sixteen
-//                     named vec4 accumulators); workgroup (x, y, z) = (column tile, row tile, xi).
+//                     conv2d.backward_input.wgsl's register blocking: invocation (tx, ty) owns the
+//                     columns tx + WG_X j, j < 8, and two row quads, sixteen named vec4 accumulators.
+//                     U goes through a workgroup tile [k][m] (TILE_K deep; filled once when K fits
+//                     one step); V is read straight from storage, each value by the WG_Y invocations
+//                     of a column (neighbours read neighbours; a GPU's L1 serves the repeats), which
+//                     on SwiftShader costs the same loads as a tile without its fill, barrier and
+//                     zero fill (3/4 of the time, convnet conv2 at batch 64). Workgroup (x, y, z) =
+//                     (column tile, looping, row tile, xi).
 //   transform_output  src M -> dst dInput [batch][C][H][W], the 2x2 block A^T M A; rows and columns
 //                     past H, W dropped (odd sizes). Workgroup 8x8 over (tx, ty), z = n C + c.
 // Bindings (group 0): 0 dst read_write (overwritten), 1 src read, 2 params uniform; multiply also
@@ -57,7 +62,6 @@ override TILE_M: u32 = 8u * WG_Y; // derived: never set from the host
 override TILE_N: u32 = 8u * WG_X;
 
 var<workgroup> tile_u: array<f32, TILE_K * TILE_M>; // [k][m]
-var<workgroup> tile_v: array<f32, TILE_K * TILE_N>; // [k][n]
 
 fn linear_index(gid: vec3u, groups: vec3u) -> u32 {
   return gid.x + gid.y * groups.x * WG_SIZE;
@@ -200,11 +204,19 @@ fn multiply(
   let base = xi * channels * count;
   let m_lo = m0 + 4u * ty;
   let m_hi = m_lo + 4u * WG_Y;
-  // Column tiles wg.x, wg.x + groups.x, ...: fewer workgroups than tiles, because a software
-  // adapter zero-fills each workgroup's tiles (16 KiB at TILE_K 64) before it starts.
+  // Column tiles wg.x, wg.x + groups.x, ...: fewer workgroups than tiles, because Chromium
+  // zero-fills each workgroup's tile (8 KiB at TILE_K 64) before it starts, slow on a CPU adapter.
   let column_tiles = (count + TILE_N - 1u) / TILE_N;
   for (var tile = wg.x; tile < column_tiles; tile += groups.x) {
     let n0 = tile * TILE_N;
+    let c_ok0 = n0 + tx < count;
+    let c_ok1 = n0 + tx + WG_X < count;
+    let c_ok2 = n0 + tx + 2u * WG_X < count;
+    let c_ok3 = n0 + tx + 3u * WG_X < count;
+    let c_ok4 = n0 + tx + 4u * WG_X < count;
+    let c_ok5 = n0 + tx + 5u * WG_X < count;
+    let c_ok6 = n0 + tx + 6u * WG_X < count;
+    let c_ok7 = n0 + tx + 7u * WG_X < count;
 
     // acc{i}{j}: row quad i (0: rows m0 + 4 ty .., 1: rows m0 + 4 (ty + WG_Y) ..) at column j.
     var acc00 = vec4f(0.0);
@@ -224,38 +236,38 @@ fn multiply(
     var acc16 = vec4f(0.0);
     var acc17 = vec4f(0.0);
     for (var k0 = 0u; k0 < outs; k0 += TILE_K) {
-      // Row kk of both tiles: U at rows tx + WG_X a, V at this invocation's columns.
+      // Row kk of the U tile: rows tx + WG_X a.
       for (var kk = ty; kk < TILE_K; kk += WG_Y) {
         let k = k0 + kk;
         let k_ok = k < outs;
-        for (var ml = tx; ml < TILE_M; ml += WG_X) {
-          let m = m0 + ml;
-          let ok = k_ok && m < channels;
-          let u = weights[select(0u, u_plane + k * channels + m, ok)];
-          tile_u[kk * TILE_M + ml] = select(0.0, u, ok);
-        }
-        for (var j = 0u; j < 8u; j++) {
-          let n = n0 + tx + j * WG_X;
-          let ok = k_ok && n < count;
-          let v = src[select(0u, v_plane + k * count + n, ok)];
-          tile_v[kk * TILE_N + tx + j * WG_X] = select(0.0, v, ok);
+        // With all of K in one step the U tile is the same for every column tile: fill it once.
+        if (outs > TILE_K || tile == wg.x) {
+          for (var ml = tx; ml < TILE_M; ml += WG_X) {
+            let m = m0 + ml;
+            let ok = k_ok && m < channels;
+            let u = weights[select(0u, u_plane + k * channels + m, ok)];
+            tile_u[kk * TILE_M + ml] = select(0.0, u, ok);
+          }
         }
       }
       workgroupBarrier();
-      for (var kk = 0u; kk < TILE_K; kk++) {
+      // Only the K rows that exist: V is read without a K bounds test.
+      let k_steps = min(TILE_K, outs - k0);
+      for (var kk = 0u; kk < k_steps; kk++) {
         let urow = kk * TILE_M + 4u * ty;
         let a0 = vec4f(tile_u[urow], tile_u[urow + 1u], tile_u[urow + 2u], tile_u[urow + 3u]);
         let uhi = urow + 4u * WG_Y;
         let a1 = vec4f(tile_u[uhi], tile_u[uhi + 1u], tile_u[uhi + 2u], tile_u[uhi + 3u]);
-        let vrow = kk * TILE_N + tx;
-        let b0 = tile_v[vrow];
-        let b1 = tile_v[vrow + WG_X];
-        let b2 = tile_v[vrow + 2u * WG_X];
-        let b3 = tile_v[vrow + 3u * WG_X];
-        let b4 = tile_v[vrow + 4u * WG_X];
-        let b5 = tile_v[vrow + 5u * WG_X];
-        let b6 = tile_v[vrow + 6u * WG_X];
-        let b7 = tile_v[vrow + 7u * WG_X];
+        // Columns past T read address 0 and use 0.
+        let vrow = v_plane + (k0 + kk) * count + n0 + tx;
+        let b0 = select(0.0, src[select(0u, vrow, c_ok0)], c_ok0);
+        let b1 = select(0.0, src[select(0u, vrow + WG_X, c_ok1)], c_ok1);
+        let b2 = select(0.0, src[select(0u, vrow + 2u * WG_X, c_ok2)], c_ok2);
+        let b3 = select(0.0, src[select(0u, vrow + 3u * WG_X, c_ok3)], c_ok3);
+        let b4 = select(0.0, src[select(0u, vrow + 4u * WG_X, c_ok4)], c_ok4);
+        let b5 = select(0.0, src[select(0u, vrow + 5u * WG_X, c_ok5)], c_ok5);
+        let b6 = select(0.0, src[select(0u, vrow + 6u * WG_X, c_ok6)], c_ok6);
+        let b7 = select(0.0, src[select(0u, vrow + 7u * WG_X, c_ok7)], c_ok7);
         acc00 = fma(a0, vec4f(b0), acc00);
         acc01 = fma(a0, vec4f(b1), acc01);
         acc02 = fma(a0, vec4f(b2), acc02);
