@@ -67,6 +67,22 @@ fn linear_index(gid: vec3u, groups: vec3u) -> u32 {
   return gid.x + gid.y * groups.x * WG_SIZE;
 }
 
+// Writes a transformed 4x4 block (rows r0..r3) to the 16 position planes: dst[at + xi stride].
+// Named rows and constant offsets, not a function-scope array (which SwiftShader keeps in memory).
+fn store_block(at: u32, stride: u32, r0: vec4f, r1: vec4f, r2: vec4f, r3: vec4f) {
+  store_row(at, stride, r0);
+  store_row(at + 4u * stride, stride, r1);
+  store_row(at + 8u * stride, stride, r2);
+  store_row(at + 12u * stride, stride, r3);
+}
+
+fn store_row(at: u32, stride: u32, r: vec4f) {
+  dst[at] = r.x;
+  dst[at + stride] = r.y;
+  dst[at + 2u * stride] = r.z;
+  dst[at + 3u * stride] = r.w;
+}
+
 // One row of G g G^T from one row r of G g: (r0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, r2).
 fn weight_row(r: vec3f) -> vec4f {
   return vec4f(r.x, 0.5 * (r.x + r.y + r.z), 0.5 * (r.x - r.y + r.z), r.z);
@@ -88,23 +104,8 @@ fn transform_weight(@builtin(global_invocation_id) gid: vec3u, @builtin(num_work
   let u1 = weight_row(0.5 * (g0 + g1 + g2));
   let u2 = weight_row(0.5 * (g0 - g1 + g2));
   let u3 = weight_row(g2);
-  // U[xi][o][c] = U[xi pairs + i]; named rows, constant offsets (no function-scope array).
-  dst[i] = u0.x;
-  dst[i + pairs] = u0.y;
-  dst[i + 2u * pairs] = u0.z;
-  dst[i + 3u * pairs] = u0.w;
-  dst[i + 4u * pairs] = u1.x;
-  dst[i + 5u * pairs] = u1.y;
-  dst[i + 6u * pairs] = u1.z;
-  dst[i + 7u * pairs] = u1.w;
-  dst[i + 8u * pairs] = u2.x;
-  dst[i + 9u * pairs] = u2.y;
-  dst[i + 10u * pairs] = u2.z;
-  dst[i + 11u * pairs] = u2.w;
-  dst[i + 12u * pairs] = u3.x;
-  dst[i + 13u * pairs] = u3.y;
-  dst[i + 14u * pairs] = u3.z;
-  dst[i + 15u * pairs] = u3.w;
+  // U[xi][o][c] = U[xi pairs + i].
+  store_block(i, pairs, u0, u1, u2, u3);
 }
 
 // Where the four columns x .. x + 3 of a dOut block read (clamped inside the row) and which of
@@ -156,25 +157,9 @@ fn transform_dout(@builtin(global_invocation_id) gid: vec3u) {
   let v1 = dout_transform_row(d1 + d2);
   let v2 = dout_transform_row(d2 - d1);
   let v3 = dout_transform_row(d1 - d3);
-  // V[xi][o][t] = V[xi stride + at]; named rows, constant offsets (no function-scope array).
-  let stride = params.out_channels * params.tiles;
+  // V[xi][o][t] = V[xi stride + at].
   let at = o * params.tiles + (n * params.tiles_y + ty) * params.tiles_x + tx;
-  dst[at] = v0.x;
-  dst[at + stride] = v0.y;
-  dst[at + 2u * stride] = v0.z;
-  dst[at + 3u * stride] = v0.w;
-  dst[at + 4u * stride] = v1.x;
-  dst[at + 5u * stride] = v1.y;
-  dst[at + 6u * stride] = v1.z;
-  dst[at + 7u * stride] = v1.w;
-  dst[at + 8u * stride] = v2.x;
-  dst[at + 9u * stride] = v2.y;
-  dst[at + 10u * stride] = v2.z;
-  dst[at + 11u * stride] = v2.w;
-  dst[at + 12u * stride] = v3.x;
-  dst[at + 13u * stride] = v3.y;
-  dst[at + 14u * stride] = v3.z;
-  dst[at + 15u * stride] = v3.w;
+  store_block(at, params.out_channels * params.tiles, v0, v1, v2, v3);
 }
 
 // Writes column t of rows m_lo .. m_lo + 3 and m_hi .. m_hi + 3 (those inside C) of M[xi].
