@@ -1,7 +1,7 @@
 // The engines behind the class-visualisation and saliency panels, for the training backend of the
 // moment: on the GPU backend the GPU ascent and input-gradient plans (dream-runner.ts), which bind
-// the trainer's live parameter buffer (no copy; refresh() does nothing) and Backend.probe for the
-// occlusion sweep; on the CPU backend the same CPU engines in a Web Worker of their own
+// the trainer's live parameter buffer (no copy; refresh() does nothing) and its probe for the
+// occlusion sweep, reading back the logits only; on the CPU backend the same CPU engines in a Web Worker of their own
 // (insight-worker.ts), so their loops never block the page, fed a copy of the parameters on
 // refresh(). InsightSource keeps one set per backend and frees it when the run's backend changes.
 // No DOM.
@@ -28,6 +28,7 @@ export interface InsightEngines {
   /** One row per class. */
   readonly ascent: AscentRunner;
   readonly gradients: GradientSource;
+  /** A forward pass reading back the logits only: `outputs` holds just the last layer's. */
   readonly probe: ProbeFunction;
   /** Takes the training parameters as they are now (GPU: nothing to do, the plans read them live). */
   refresh(): Promise<void>;
@@ -60,7 +61,11 @@ export async function createInsightEngines(
     }
     return {
       ...{ backend, classes, ascent, gradients },
-      probe: (images, count) => backend.probe(images, count),
+      // Only the logits (the last layer): what the occlusion sweep reads, as the worker's below.
+      probe: async (images, count) => {
+        const logits = await backend.probeLogits(images, count);
+        return { count, outputs: [logits], probabilities: softmaxRows(logits, count, classes) };
+      },
       refresh: async () => undefined,
       destroy: () => {
         ascent.destroy();

@@ -317,6 +317,12 @@ export class GpuBackend implements Backend {
     return this.viewSupport().probe(images, count);
   }
 
+  /** As probe(), reading back only the logits, [count, classes] (the occlusion sweep's probes). */
+  async probeLogits(images: Float32Array, count: number): Promise<Float32Array> {
+    this.checkAlive('probe');
+    return this.viewSupport().probeLogits(images, count);
+  }
+
   async readParameters(offset: number, length: number): Promise<Float32Array> {
     this.checkAlive('readParameters');
     return this.viewSupport().readParameters(offset, length);

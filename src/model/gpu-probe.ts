@@ -6,8 +6,9 @@
 // buffer, and only the kernel bindings (their uniforms) differ per count. Those are made on the
 // first probe of each count and kept (at most PROBE_MAX sets) until the probe is destroyed.
 // A probe writes the images, records the forward pass and copies of every layer's output into one
-// staging buffer, submits once and maps it: the training queue is never waited on. Probes are
-// chained, so at most one mapping is in flight.
+// staging buffer, submits once and maps it: the training queue is never waited on. `logits()`
+// copies and maps the last layer's output only (the occlusion sweep reads nothing else). Probes
+// are chained, so at most one mapping is in flight.
 // Never records a backward pass, a loss or an update: training state, gradients and metrics stay
 // as they were.
 
@@ -99,16 +100,36 @@ export class GpuProbe {
   }
 
   /** Forward pass of `count` images after everything already submitted; see Backend.probe. */
-  run(images: Float32Array, count: number): Promise<ProbeResult> {
+  async run(images: Float32Array, count: number): Promise<ProbeResult> {
+    const outputs = await this.queue(
+      images,
+      count,
+      this.outputs.map((_, i) => i),
+    );
+    const classes = this.elements[this.elements.length - 1];
+    return { count, outputs, probabilities: softmaxRows(outputs[outputs.length - 1], count, classes) };
+  }
+
+  /** As run(), but copies and reads back only the logits: [count, classes]. */
+  async logits(images: Float32Array, count: number): Promise<Float32Array> {
+    return (await this.queue(images, count, [this.outputs.length - 1]))[0];
+  }
+
+  /** Queues a forward pass of `count` images that reads back the outputs of `layers`. */
+  private queue(images: Float32Array, count: number, layers: number[]): Promise<Float32Array[]> {
     checkProbeInput(this.description, images, count);
     // Copied now: the caller may reuse its array before this probe's turn comes.
     const copy = new Float32Array(images);
-    const next = this.chain.then(() => this.runNow(copy, count));
+    const next = this.chain.then(() => this.runNow(copy, count, layers));
     this.chain = next.catch(() => undefined);
     return next;
   }
 
-  private async runNow(images: Float32Array<ArrayBuffer>, count: number): Promise<ProbeResult> {
+  private async runNow(
+    images: Float32Array<ArrayBuffer>,
+    count: number,
+    layers: number[],
+  ): Promise<Float32Array[]> {
     if (this.destroyed) throw new Error('probe: this GPU probe was destroyed');
     const forward = this.forwardAt(count);
     this.gpu.device.queue.writeBuffer(this.images, 0, images);
@@ -118,23 +139,22 @@ export class GpuProbe {
     pass.end();
     const offsets: number[] = [];
     let offset = 0;
-    this.outputs.forEach((output, i) => {
+    for (const i of layers) {
       const bytes = 4 * count * this.elements[i];
-      encoder.copyBufferToBuffer(output, 0, this.staging, offset, bytes);
+      encoder.copyBufferToBuffer(this.outputs[i], 0, this.staging, offset, bytes);
       offsets.push(offset);
       offset += bytes;
-    });
+    }
     this.gpu.submit([encoder.finish()]);
     await this.gpu.mapAsync(this.staging, GPUMapMode.READ, 0, offset);
-    let outputs: Float32Array[];
     try {
       const mapped = this.staging.getMappedRange(0, offset);
-      outputs = offsets.map((at, i) => new Float32Array(mapped.slice(at, at + 4 * count * this.elements[i])));
+      return offsets.map(
+        (at, k) => new Float32Array(mapped.slice(at, at + 4 * count * this.elements[layers[k]])),
+      );
     } finally {
       this.staging.unmap();
     }
-    const classes = this.elements[this.elements.length - 1];
-    return { count, outputs, probabilities: softmaxRows(outputs[outputs.length - 1], count, classes) };
   }
 
   /** The bindings for `count` images, made on first use. */

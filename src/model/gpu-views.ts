@@ -25,8 +25,17 @@ export class GpuViews {
   ) {}
 
   async probe(images: Float32Array, count: number): Promise<ProbeResult> {
+    return this.probeNetwork().run(images, count);
+  }
+
+  /** A probe that reads back only the logits, [count, classes] (GpuBackend.probeLogits). */
+  async probeLogits(images: Float32Array, count: number): Promise<Float32Array> {
+    return this.probeNetwork().logits(images, count);
+  }
+
+  private probeNetwork(): GpuProbe {
     this.prober ??= new GpuProbe(this.gpu, this.kernels, this.plan.description, this.plan);
-    return this.prober.run(images, count);
+    return this.prober;
   }
 
   async readParameters(offset: number, length: number): Promise<Float32Array> {
