@@ -66,11 +66,16 @@ export function historyOf(point: RestorePoint, trainCount: number): RunHistory {
   return RunHistory.startingAt({ trainCount }, step, step * batch);
 }
 
-function allFinite(snapshot: TrainerSnapshot): boolean {
-  for (const values of [snapshot.parameters, ...snapshot.optimizerState.slots]) {
-    for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return false; // NaN, ±Inf
-  }
-  return true;
+/**
+ * Whether every parameter and optimizer value of `snapshot` is finite. Three scans by the engine's
+ * own `includes` (SameValueZero finds NaN) rather than a loop in JS: this runs on the page once
+ * per snapshot (lenet5 with momentum: ~185k values), too rarely for V8 to have optimised a loop,
+ * which then took 6-18 ms there against ~1.2 ms for the scans (Node 20, this machine).
+ */
+export function snapshotIsFinite(snapshot: TrainerSnapshot): boolean {
+  return [snapshot.parameters, ...snapshot.optimizerState.slots].every(
+    (values) => !values.includes(NaN) && !values.includes(Infinity) && !values.includes(-Infinity),
+  );
 }
 
 /** Starts `trainer.snapshot()` between steps; its read-back does not hold the lock. */
@@ -250,7 +255,7 @@ export class RunPersistence {
   /** `snapshot` with the curves at its step among the points, if it is good (finite) and current. */
   private async keep(trainer: Trainer, snapshot: TrainerSnapshot): Promise<RestorePoint | null> {
     const history = await this.historyAt(snapshot.step);
-    if (!history || this.host.trainer() !== trainer || !allFinite(snapshot)) return null;
+    if (!history || this.host.trainer() !== trainer || !snapshotIsFinite(snapshot)) return null;
     const point: RestorePoint = {
       snapshot,
       history,

@@ -2,9 +2,10 @@
 // store: a snapshot taken ahead of the reports is saved with the curves at its own step, one save
 // at a time (a pause during one saves once more afterwards), periodic saves follow the schedule,
 // a snapshot with non-finite values is neither kept nor written, a pause with nothing new writes
-// nothing, and pointBefore() skips snapshots a NaN makes suspect.
+// nothing, and pointBefore() skips snapshots a NaN makes suspect; snapshotIsFinite finds NaN, +Inf
+// and -Inf anywhere in the parameters or any optimizer slot, and passes extreme finite values.
 import { describe, expect, it } from 'vitest';
-import { RunPersistence, type PersistenceHost } from '../../src/app/persistence.ts';
+import { RunPersistence, snapshotIsFinite, type PersistenceHost } from '../../src/app/persistence.ts';
 import { RunHistory } from '../../src/app/run-history.ts';
 import type { SaveStatus } from '../../src/app/session-state.ts';
 import { defaultConfig } from '../../src/app/url-state.ts';
@@ -137,5 +138,38 @@ describe('RunPersistence', () => {
     expect(
       decodeCheckpoint((store.data.get('current-run') as { checkpoint: Uint8Array }).checkpoint).step,
     ).toBe(7);
+  });
+});
+
+describe('snapshotIsFinite', () => {
+  const snapshot = (): TrainerSnapshot => {
+    const data = { ...sampleCheckpoint(5), epoch: 0, stepInEpoch: 5 };
+    const [velocity] = data.optimizerState.slots;
+    data.optimizerState = { ...data.optimizerState, slots: [velocity, velocity.map((v) => -v)] };
+    return data;
+  };
+
+  it('passes finite values, extreme ones included', () => {
+    const s = snapshot();
+    s.parameters[0] = 3.4028234663852886e38; // the largest float32
+    s.parameters[1] = -3.4028234663852886e38;
+    s.parameters[2] = 1e-45; // a denormal
+    s.parameters[3] = -0;
+    expect(snapshotIsFinite(s)).toBe(true);
+  });
+
+  it('finds NaN, +Inf and -Inf at either end of the parameters and of every slot', () => {
+    const length = snapshot().parameters.length;
+    expect(length).toBeGreaterThan(2);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const where of [0, 1, 2]) {
+        for (const at of [0, length - 1]) {
+          const s = snapshot();
+          const values = where === 0 ? s.parameters : s.optimizerState.slots[where - 1];
+          values[at] = bad;
+          expect(snapshotIsFinite(s), `${bad} at ${at} of array ${where}`).toBe(false);
+        }
+      }
+    }
   });
 });
