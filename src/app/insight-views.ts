@@ -3,7 +3,8 @@
 // SaliencyFeed: the drawn digit, a test image picked in the predictions, feature maps or
 // confusion matrix, or stepped through with the panel's arrows). Both share one InsightSource (the
 // engines of the run's backend). Their feeds are asked only while their panel is open and on
-// screen. Their elements take new data through viewFrames (one view per frame, as views.ts).
+// screen, and rest as the views' shared budget says (feeds/budget.ts). Their elements take new
+// data through viewFrames (one view per frame, as views.ts).
 // Touches the DOM to create the elements; owns no GPU objects.
 
 import type { DigitDetail } from '../ui/draw-pad.ts';
@@ -13,6 +14,7 @@ import { viewFrames } from '../ui/frame-queue.ts';
 import type { ViewPanel } from '../ui/view-panel.ts';
 import { className } from '../viz/classification.ts';
 import type { DreamTarget } from './dream-view-types.ts';
+import type { ViewBudget } from './feeds/budget.ts';
 import { DreamsFeed } from './feeds/dreams.ts';
 import { SaliencyFeed, type SaliencySubject } from './feeds/saliency.ts';
 import { InsightSource } from './insight-engines.ts';
@@ -31,7 +33,12 @@ function onError(error: unknown): void {
   if (name !== 'AbortError' && !/destroyed/.test(String(message))) console.warn('insight view:', error);
 }
 
-export function mountInsightViews(shell: HTMLElement, session: Session, panel: MakePanel): InsightPanels {
+export function mountInsightViews(
+  shell: HTMLElement,
+  session: Session,
+  panel: MakePanel,
+  budget: ViewBudget,
+): InsightPanels {
   const dreams = document.createElement('cs-dreams-view');
   const saliency = document.createElement('cs-saliency-view');
   const panels = {
@@ -43,12 +50,12 @@ export function mountInsightViews(shell: HTMLElement, session: Session, panel: M
     () => session.trainer?.backend ?? null,
     () => session.gpu,
   );
-  const dreamsFeed = new DreamsFeed(
+  const dreamsFeed: DreamsFeed = new DreamsFeed(
     source,
     () => session.trainer?.totalSteps ?? null,
     (view) => viewFrames.run(dreams, () => (dreams.dreams = view)),
     () => shown(panels.dreams),
-    { onError },
+    { onError, restFactor: budget.join(() => shown(panels.dreams) && dreamsFeed.working) },
   );
   let drawn: Float32Array | null = null;
   const describe = (subject: SaliencySubject) => {
@@ -69,7 +76,7 @@ export function mountInsightViews(shell: HTMLElement, session: Session, panel: M
         saliency.subject = words;
       });
     },
-    { onError },
+    { onError, restFactor: budget.join(() => shown(panels.saliency)) },
   );
   const explain = (subject: SaliencySubject) => {
     if (subject.kind === 'test') saliency.testIndex = subject.index; // the arrows step from the latest pick
@@ -95,7 +102,7 @@ export function mountInsightViews(shell: HTMLElement, session: Session, panel: M
   });
   const onShow = () => {
     dreamsFeed.poke();
-    if (shown(panels.saliency)) saliencyFeed.refresh();
+    if (shown(panels.saliency)) saliencyFeed.show();
     else saliencyFeed.drop();
   };
   shell.addEventListener('cs-panel-toggle', onShow);

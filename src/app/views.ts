@@ -5,8 +5,10 @@
 // visualisation and saliency panels (insight-views.ts) and the generator (generator-panel.ts).
 // Each feed is asked after every finished chunk and reads at most one thing at a time
 // (feeds/feed.ts); the feed of a panel that is closed or off screen is not asked (it is asked
-// again when the panel shows). The elements take new data through viewFrames (ui/frame-queue.ts):
-// one view per animation frame, so no frame renders them all at once. Touches the DOM because it
+// again when the panel shows). The probe, health, saliency and class-visualisation feeds share
+// one budget (feeds/budget.ts): while training, all of them together take at most a twentieth.
+// The elements take new data through viewFrames (ui/frame-queue.ts): one view per animation
+// frame, so no frame renders them all at once. Touches the DOM because it
 // must create the elements; owns no GPU objects.
 
 import type { Dataset } from '../data/dataset.ts';
@@ -24,6 +26,7 @@ import '../ui/predictions-view.ts';
 import '../ui/view-panel.ts';
 import { viewFrames } from '../ui/frame-queue.ts';
 import { SnapshotStore } from '../viz/snapshot-store.ts';
+import { ViewBudget } from './feeds/budget.ts';
 import { toEvaluationView } from './feeds/evaluation.ts';
 import { createFiltersFeed } from './feeds/filters.ts';
 import { createHealthFeed } from './feeds/health.ts';
@@ -36,17 +39,6 @@ import type { EvaluationView, ProbeView } from './view-types.ts';
 
 /** Test images always probed (the first ones of the test set: the same across runs and seeds). */
 export const PINNED_TEST_IMAGES = 8;
-/**
- * The probe (feature maps, predictions, drawing pad) and health reads rest 9x their own duration,
- * so each takes <= 1/10 of the device: on a software GPU a probe that always ran at 16 images took
- * ~150 ms next to a ~230 ms lenet5 step at batch 8, and at its 150 ms interval it kept the device
- * half busy. The duration is wall time, so it includes training queued ahead of the read: the
- * rest errs long, slowing the views a little, never the training (probes now run at their own
- * image count, ~45 ms of SwiftShader for 8 images, and the factor stayed: updates as frequent as
- * before, ~2% of the device; docs/views.md). Filter reads are copies (cheap on any device) and
- * keep their interval.
- */
-export const VIEW_REST_FACTOR = 9;
 
 /** What the page's test hook reads from the views. */
 export interface MountedViews {
@@ -91,7 +83,11 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
     timeline: panel('Filter timeline', timeline, true, 'scrub through snapshots'),
   };
   shell.append(...Object.values(panels));
-  const insight = mountInsightViews(shell, session, panel);
+  // The probe (feature maps, predictions, drawing pad), health, saliency and class-visualisation
+  // reads share a twentieth of the device while training (budget.ts; docs/views.md). Filter reads are
+  // copies (cheap on any device) and keep their interval.
+  const budget = new ViewBudget(() => session.state.phase === 'training');
+  const insight = mountInsightViews(shell, session, panel, budget);
   // Saliency fills the half row beside the confusion matrix; the wide ones go last.
   panels.confusion.after(insight.saliency);
   shell.append(insight.dreams, mountGeneratorPanel(session, panel));
@@ -113,6 +109,13 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
   const onError = (error: unknown) => {
     const { name, message } = (error ?? {}) as Error;
     if (name !== 'AbortError' && !/was destroyed/.test(String(message))) console.warn('view feed:', error);
+  };
+  // Whether any panel a feed serves is open and on screen (asked in requestAll, dropped in
+  // dropHidden, counted by the budget).
+  const wanted = {
+    filters: () => open(panels.filters) || open(panels.timeline),
+    probe: () => open(panels.maps) || open(panels.predictions) || open(panels.pad),
+    health: () => open(panels.health),
   };
   const filtersFeed = createFiltersFeed(
     source,
@@ -137,15 +140,12 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
         pad.probabilities = drawn ? view.probabilities.subarray((view.count - 1) * view.classes) : null;
       });
     },
-    { onError, restFactor: VIEW_REST_FACTOR },
+    { onError, restFactor: budget.join(wanted.probe) },
   );
   const healthFeed = createHealthFeed(
     source,
     (view) => viewFrames.run(health, () => (health.health = view)),
-    {
-      onError,
-      restFactor: VIEW_REST_FACTOR,
-    },
+    { onError, restFactor: budget.join(wanted.health) },
   );
 
   const updateSelection = (dataset: Dataset | null) => {
@@ -156,12 +156,6 @@ export function mountViews(shell: HTMLElement, session: Session): MountedViews {
     const picked = chosen !== null && !pinned.includes(chosen) ? [chosen] : [];
     const room = PROBE_MAX - (selection.drawn ? 1 : 0);
     selection = { testIndices: [...picked, ...pinned].slice(0, room), drawn: selection.drawn ?? null };
-  };
-  // Whether any panel a feed serves is open and on screen (asked in requestAll, dropped in dropHidden).
-  const wanted = {
-    filters: () => open(panels.filters) || open(panels.timeline),
-    probe: () => open(panels.maps) || open(panels.predictions) || open(panels.pad),
-    health: () => open(panels.health),
   };
   const requestAll = () => {
     if (!session.trainer) return;

@@ -141,7 +141,9 @@ describe('DreamsFeed', () => {
     feed.poke(); // nothing left of the run
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(views.length).toBe(done);
+    expect(feed.working).toBe(false); // no steps left and not following: draws on no budget
     feed.restart('noise');
+    expect(feed.working).toBe(true);
     await until(() => views.length > done);
     expect(views.at(-1)!.steps).toBeLessThan(DREAM_STEPS);
     expect(ports).toHaveLength(1);
@@ -259,16 +261,18 @@ describe('DreamsFeed rests between slices', () => {
       },
     );
     feed.poke();
-    await until(() => views.length >= 4);
+    await until(() => views.length >= 5);
     feed.stop();
     const gaps = stepCalls.slice(1).map((t, i) => t - stepCalls[i]);
-    // 40 ms of slice + 3 x 40 ms of rest (timers may fire a little early or late).
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(150);
+    // The first slice earns no rest (its time is mostly setup); after the others, 40 ms of slice
+    // + 3 x 40 ms of rest (timers may fire a little early or late).
+    expect(gaps[0]).toBeLessThan(150);
+    for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(150);
   });
 });
 
 describe('SaliencyFeed while training', () => {
-  it('refreshes no sooner than TRAINING_REST_FACTOR times the last computation after it ended', async () => {
+  it('refreshes no sooner than TRAINING_REST_FACTOR times the last computations after they ended', async () => {
     const { source } = setup();
     const dataset = smallDataset(20, 9);
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -282,15 +286,51 @@ describe('SaliencyFeed while training', () => {
       () => dataset,
       () => views.push(performance.now()),
     );
+    feed.setSubject({ kind: 'test', index: 3 }, true);
+    await until(() => views.length === 1);
+    feed.afterChunk(views[0] + 2001); // the first computation earns no rest: the 2 s floor only
+    await until(() => views.length === 2);
     const start = performance.now();
     feed.setSubject({ kind: 'test', index: 4 }, true);
-    await until(() => views.length === 1);
-    const took = views[0] - start; // at least the computation's own duration
-    feed.afterChunk(views[0] + 2500); // past the 2 s floor, inside the rest
+    await until(() => views.length === 3);
+    const took = views[2] - start; // at least the computation's own duration
+    feed.afterChunk(views[2] + 2500); // past the 2 s floor, inside the rest
     await sleep(600);
-    expect(views).toHaveLength(1);
-    feed.afterChunk(views[0] + TRAINING_REST_FACTOR * took + 1);
+    expect(views).toHaveLength(3);
+    feed.afterChunk(views[2] + TRAINING_REST_FACTOR * took + 1);
+    await until(() => views.length === 4);
+    feed.stop();
+    source.release();
+  });
+
+  it("shown again, recomputes the same image only after the rest (the budget's factor of the moment)", async () => {
+    const { source } = setup();
+    const dataset = smallDataset(20, 9);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let factor = 1000; // many views open: a long rest
+    const views: number[] = [];
+    const feed = new SaliencyFeed(
+      source,
+      () => dataset,
+      () => views.push(performance.now()),
+      {
+        restFactor: () => factor,
+      },
+    );
+    feed.setSubject({ kind: 'test', index: 3 }, true); // the first computation earns no rest
+    await until(() => views.length === 1);
+    feed.setSubject({ kind: 'test', index: 4 }, true);
     await until(() => views.length === 2);
+    feed.show(views[1] + 2500); // its maps are shown and the rest is not over
+    feed.afterChunk(views[1] + 2500);
+    await sleep(300);
+    expect(views).toHaveLength(2);
+    factor = 0; // not training: only the 2 s floor
+    feed.show(views[1] + 2500);
+    await until(() => views.length === 3);
+    factor = 1000;
+    feed.setSubject({ kind: 'test', index: 5 }, true); // a new image: at once, whatever the rest
+    await until(() => views.length === 4);
     feed.stop();
     source.release();
   });

@@ -4,9 +4,10 @@
 // while the panel is open) and "follow training" (a slice after each finished chunk, so the dreams
 // keep climbing at the newest parameters and evolve with the network). Rate limited by Feed: at
 // most one slice in flight, slices sized to ~SLICE_MS of work, and after each slice a rest of
-// REST_FACTOR times its duration, so the dreams take at most a fifth of the device (or of a CPU
-// core) and the training keeps the rest, even where one step takes seconds (SwiftShader).
-// Not the ascent itself.
+// `restFactor` times its duration: in the app the views' shared budget (budget.ts: all views
+// together at most a twentieth of the device, or of a CPU core, while training; no rest when not
+// training), alone REST_FACTOR (a tenth), so the training keeps the rest even where one step
+// takes seconds (SwiftShader). Not the ascent itself.
 
 import { DEFAULT_ASCENT, type AscentSettings } from '../../model/ascent-settings.ts';
 import { dreamObjective, ownClassProbabilities, startImages, type DreamStart } from '../../model/dream.ts';
@@ -14,6 +15,7 @@ import type { Objective } from '../../model/input-gradient.ts';
 import type { NetworkDescription } from '../../model/shapes.ts';
 import { dreamsViewOf, type DreamTarget, type DreamsView } from '../dream-view-types.ts';
 import type { InsightSource, InsightEngines } from '../insight-engines.ts';
+import { ReadCost, restFactorNow, type RestFactor } from './budget.ts';
 import { Feed, type FeedOptions } from './feed.ts';
 
 /** Steps of a run on demand (restart). */
@@ -23,15 +25,15 @@ export const SLICE_MS = 150;
 const FIRST_SLICE_STEPS = 4;
 const MAX_SLICE_STEPS = 40;
 export const DREAMS_INTERVAL_MS = 300;
-/** Rest after a slice, in multiples of the slice's duration. */
-export const REST_FACTOR = 4;
+/** Rest after a slice, in multiples of the slice's duration, without a budget: a tenth. */
+export const REST_FACTOR = 9;
 
-export interface DreamsFeedOptions extends Partial<FeedOptions> {
+export interface DreamsFeedOptions extends Partial<Omit<FeedOptions, 'restFactor'>> {
   settings?: AscentSettings;
   /** Seeds the noise start. */
   seed?: number;
-  /** Rest after a slice in multiples of its duration (default REST_FACTOR). */
-  restFactor?: number;
+  /** Rest after a slice in multiples of its duration, asked after each (default REST_FACTOR). */
+  restFactor?: RestFactor;
   now?: () => number;
 }
 
@@ -65,6 +67,7 @@ export class DreamsFeed {
   /** No slice starts before this time (the rest after the last one). */
   private notBefore = -Infinity;
   private resting: ReturnType<typeof setTimeout> | null = null;
+  private readonly cost = new ReadCost();
   private readonly feed: Feed<null, DreamsView>;
   private readonly now: () => number;
 
@@ -84,7 +87,8 @@ export class DreamsFeed {
         onView(view);
         if (this.stepsLeft > 0) this.poke();
       },
-      { minIntervalMs: DREAMS_INTERVAL_MS, ...options },
+      // The rest is the slice's own (notBefore, timing the ascent only), not the feed's.
+      { minIntervalMs: DREAMS_INTERVAL_MS, ...options, restFactor: 0 },
     );
   }
 
@@ -122,6 +126,11 @@ export class DreamsFeed {
 
   get busy(): boolean {
     return this.feed.busy;
+  }
+
+  /** Whether it has slices to run: a run on demand with steps left, or following training. */
+  get working(): boolean {
+    return this.following || this.stepsLeft > 0;
   }
 
   stop(): void {
@@ -162,7 +171,7 @@ export class DreamsFeed {
     ascent.step(this.options.settings ?? DEFAULT_ASCENT, count);
     const reading = await ascent.read();
     const took = this.now() - started;
-    this.notBefore = this.now() + (this.options.restFactor ?? REST_FACTOR) * took;
+    this.notBefore = this.now() + restFactorNow(this.options.restFactor ?? REST_FACTOR) * this.cost.add(took);
     const perStep = took / count;
     this.msPerStep = this.msPerStep === null ? perStep : 0.5 * (this.msPerStep + perStep);
     this.stepsLeft = Math.max(0, this.stepsLeft - count);

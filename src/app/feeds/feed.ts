@@ -8,14 +8,18 @@
 // flight.
 // Generic and DOM-free: the concrete feeds (filters, probe, health, evaluation) supply read().
 
+import { ReadCost, restFactorNow, type RestFactor } from './budget.ts';
+
 export interface FeedOptions {
   /** Least time between the starts of two reads, in ms. */
   minIntervalMs: number;
   /**
    * After a read that took d ms, the next starts no sooner than restFactor * d ms after it ended:
-   * reads then take at most 1 / (1 + restFactor) of the time. Default 0 (no rest).
+   * reads then take at most 1 / (1 + restFactor) of the time. Default 0 (no rest). A function is
+   * asked at the end of each read (a shared budget: feeds/budget.ts). d is the least of the last
+   * three reads' durations, and the first read earns no rest (budget.ts ReadCost).
    */
-  restFactor?: number;
+  restFactor?: RestFactor;
   /** Clock in ms (default performance.now); tests pass the fake timers' clock. */
   now?: () => number;
   /** A read that rejected (or a delivery that threw); default: console.warn. */
@@ -37,6 +41,7 @@ export class Feed<R, T> {
   private lastStart = -Infinity;
   /** When the last read may be followed by the next (its end plus the rest it earned). */
   private restUntil = -Infinity;
+  private readonly cost = new ReadCost();
   private isStopped = false;
   private readonly now: () => number;
   private readonly onError: (error: unknown) => void;
@@ -51,7 +56,7 @@ export class Feed<R, T> {
     if (!(options.minIntervalMs >= 0)) {
       throw new RangeError(`Feed: minIntervalMs must be a number >= 0, got ${options.minIntervalMs}`);
     }
-    if (!((options.restFactor ?? 0) >= 0)) {
+    if (typeof options.restFactor !== 'function' && !((options.restFactor ?? 0) >= 0)) {
       throw new RangeError(`Feed: restFactor must be a number >= 0, got ${options.restFactor}`);
     }
     this.now = options.now ?? (() => performance.now());
@@ -133,7 +138,8 @@ export class Feed<R, T> {
       if (!this.isStopped) this.onError(error);
     } finally {
       const end = this.now();
-      this.restUntil = end + (this.options.restFactor ?? 0) * (end - this.lastStart);
+      const took = this.cost.add(end - this.lastStart);
+      this.restUntil = end + Math.max(0, restFactorNow(this.options.restFactor)) * took;
       this.inFlight = false;
       this.pump();
     }

@@ -3,9 +3,10 @@
 // noisy copies as one batch) and an occlusion sweep (patches as batches of PROBE_MAX), on the run's
 // backend (insight-engines.ts: GPU plans on the live parameters, or the CPU engines in a worker).
 // Asked when the image changes and, while training, after chunks: no sooner than SALIENCY_INTERVAL_MS
-// after the last one ended nor than TRAINING_REST_FACTOR times its duration, so the maps take at
-// most a tenth of the device or of a CPU core from training. One computation in flight (Feed),
-// the latest image wins.
+// after the last one ended nor than `restFactor` times its duration (in the app the views' shared
+// budget, budget.ts; alone TRAINING_REST_FACTOR, a tenth of the device or of a CPU core). A panel
+// shown again recomputes only once that rest is over, if its maps are of the same image. One
+// computation in flight (Feed), the latest image wins.
 
 import { PIXEL_SCALE } from '../../data/batching.ts';
 import type { Dataset } from '../../data/dataset.ts';
@@ -13,11 +14,17 @@ import * as S from '../../model/saliency.ts';
 import { shapeElements } from '../../model/shapes.ts';
 import type { SaliencyView } from '../dream-view-types.ts';
 import type { InsightSource } from '../insight-engines.ts';
+import { ReadCost, restFactorNow, type RestFactor } from './budget.ts';
 import { Feed, type FeedOptions } from './feed.ts';
 
 export const SALIENCY_INTERVAL_MS = 2000;
-/** While training, the rest after a computation in multiples of its duration. */
+/** While training and without a budget, the rest after a computation in multiples of its duration. */
 export const TRAINING_REST_FACTOR = 9;
+
+export interface SaliencyFeedOptions extends Partial<Omit<FeedOptions, 'restFactor'>> {
+  /** Rest after a computation while training, asked each time (default TRAINING_REST_FACTOR). */
+  restFactor?: RestFactor;
+}
 
 /** Occlusion in the app: 5x5 patches every 2 px (a quarter of the probes of stride 1). */
 export const APP_OCCLUSION: S.OcclusionOptions = { ...S.DEFAULT_OCCLUSION, stride: 2 };
@@ -67,15 +74,18 @@ export async function computeSaliency(
 export class SaliencyFeed {
   private subject: SaliencySubject | null = null;
   private readonly feed: Feed<SaliencySubject, SaliencyView>;
-  /** When the last computation ended and how long it took (performance.now() ms). */
+  /** When the last computation ended and the duration its rest is of (performance.now() ms). */
   private lastEnd = -Infinity;
   private lastDuration = 0;
+  private readonly cost = new ReadCost();
+  /** The subject of the maps delivered last. */
+  private shownSubject: SaliencySubject | null = null;
 
   constructor(
     private readonly source: InsightSource,
     private readonly dataset: () => Dataset | null,
     onView: (view: SaliencyView, subject: SaliencySubject) => void,
-    private readonly options: Partial<FeedOptions> = {},
+    private readonly options: SaliencyFeedOptions = {},
   ) {
     this.feed = new Feed<SaliencySubject, SaliencyView>(
       async (subject) => {
@@ -86,11 +96,15 @@ export class SaliencyFeed {
           return image ? await computeSaliency(source, image) : null;
         } finally {
           this.lastEnd = performance.now();
-          this.lastDuration = this.lastEnd - start;
+          this.lastDuration = this.cost.add(this.lastEnd - start);
         }
       },
-      onView,
-      { minIntervalMs: 0, ...options },
+      (view, subject) => {
+        this.shownSubject = subject;
+        onView(view, subject);
+      },
+      // The rest applies to refreshes while training (afterChunk, show), never to a new image.
+      { minIntervalMs: 0, ...options, restFactor: 0 },
     );
   }
 
@@ -104,16 +118,29 @@ export class SaliencyFeed {
     if (subject && shown) this.feed.request(subject);
   }
 
-  /** The panel showed: the current subject again. */
+  /** The current subject again (a new run: its maps are of another network). */
   refresh(): void {
     if (this.subject) this.feed.request(this.subject);
   }
 
+  /**
+   * The panel showed again: the maps it still shows are of the current subject, so they are
+   * recomputed only once the rest after the last computation is over (as afterChunk).
+   */
+  show(now = performance.now()): void {
+    if (this.subject && this.subject === this.shownSubject && !this.restOver(now)) return;
+    this.refresh();
+  }
+
   /** After a chunk of training: again, once the rest after the last computation is over. */
   afterChunk(now = performance.now()): void {
-    const rest = Math.max(SALIENCY_INTERVAL_MS, TRAINING_REST_FACTOR * this.lastDuration);
-    if (!this.subject || this.feed.busy || now - this.lastEnd < rest) return;
+    if (!this.subject || this.feed.busy || !this.restOver(now)) return;
     this.feed.request(this.subject);
+  }
+
+  private restOver(now: number): boolean {
+    const factor = restFactorNow(this.options.restFactor ?? TRAINING_REST_FACTOR);
+    return now - this.lastEnd >= Math.max(SALIENCY_INTERVAL_MS, factor * this.lastDuration);
   }
 
   /** The panel closed or scrolled away: a computation asked for and not started is dropped. */

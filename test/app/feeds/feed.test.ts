@@ -167,38 +167,53 @@ describe('Feed', () => {
       now: () => Date.now(),
     });
 
-  it('with restFactor, rests after each read in proportion to how long it took', async () => {
+  /** Makes the feed's first read (it earns no rest: budget.ts ReadCost) take `ms`; returns after it. */
+  const firstRead = async (feed: Feed<number, string>, reads: ReturnType<typeof manualRead>, ms: number) => {
+    feed.request(0);
+    await vi.advanceTimersByTimeAsync(ms);
+    reads.calls[0].resolve('first');
+    feed.request(1);
+    await vi.advanceTimersByTimeAsync(Math.max(0, 100 - ms)); // the interval only
+    expect(reads.calls.map((c) => c.request)).toEqual([0, 1]);
+  };
+
+  it('with restFactor, rests after each read but the first in proportion to how long it took', async () => {
     const reads = manualRead();
     const feed = restingFeed(reads);
-    feed.request(1);
+    await firstRead(feed, reads, 2000);
     await vi.advanceTimersByTimeAsync(50);
-    reads.calls[0].resolve('slow'); // took 50 ms: the next may start 450 ms after it ended
+    reads.calls[1].resolve('slow'); // took 50 ms, the least of the two: the next may start 450 ms after it ended
     feed.request(2);
     await vi.advanceTimersByTimeAsync(449);
-    expect(reads.calls).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(reads.calls.map((c) => c.request)).toEqual([1, 2]);
-    reads.calls[1].resolve('quick'); // took 0 ms: only the interval applies
-    feed.request(3);
-    await vi.advanceTimersByTimeAsync(99);
     expect(reads.calls).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
-    expect(reads.calls.map((c) => c.request)).toEqual([1, 2, 3]);
+    expect(reads.calls.map((c) => c.request)).toEqual([0, 1, 2]);
+    reads.calls[2].resolve('quick'); // took 0 ms: only the interval applies
+    feed.request(3);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(reads.calls).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reads.calls.map((c) => c.request)).toEqual([0, 1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(5000);
+    reads.calls[3].resolve('waited'); // 5 s behind other work: rests on the least of the last three (0 ms)
+    feed.request(4);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(reads.calls.map((c) => c.request)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('an urgent request skips the rest, not the interval', async () => {
     const reads = manualRead();
     const feed = restingFeed(reads);
-    feed.request(1);
+    await firstRead(feed, reads, 50);
     await vi.advanceTimersByTimeAsync(50);
-    reads.calls[0].resolve('slow'); // earns a rest until 500 ms
+    reads.calls[1].resolve('slow'); // earns a rest of 450 ms
     feed.request(2);
-    await vi.advanceTimersByTimeAsync(20); // 70 ms: resting
+    await vi.advanceTimersByTimeAsync(20); // resting
     feed.request(3, true);
-    await vi.advanceTimersByTimeAsync(29); // 99 ms: the interval still holds
-    expect(reads.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(29); // 99 ms after its start: the interval still holds
+    expect(reads.calls).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
-    expect(reads.calls.map((c) => c.request)).toEqual([1, 3]);
+    expect(reads.calls.map((c) => c.request)).toEqual([0, 1, 3]);
   });
 
   it('rejects a negative interval or rest factor', () => {
