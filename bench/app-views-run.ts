@@ -1,40 +1,38 @@
 // One measured training run of the built app for the views benchmark (app-views.ts): a fresh
-// Chromium (fresh profile: no autosave to resume) opens the app, every live-view panel is opened
-// and the viewport made as tall as the page (all views on screen, fed and painted: the worst
-// case) or every panel is closed; then Train, a warm-up until the first test evaluation is done,
-// a timed window, Pause. Reports training images/s over the window and the page's long tasks
-// (PerformanceObserver 'longtask', > 50 ms) from Train to Pause, and the long animation frames'
-// attribution (how much of them was rendering, which scripts); on the GPU backend also where the
-// device's time went over the window (app-device.ts). Not the CLI and no statistics.
+// Chromium (fresh profile: no autosave to resume) opens the app, Train, a warm-up with every panel
+// open (the views' engines and pipelines are made, the first test evaluation is done, then
+// --warmup seconds more for the views' one-time work), then
+// rounds: in each, every mode in turn (views closed, open, ...; app-rounds.ts alternation), a
+// timed window each (a closed one after a settling pause; one with views from the moment the
+// panels open); Pause. Reports each window's
+// training images/s and long tasks, the page's long tasks (PerformanceObserver 'longtask', > 50
+// ms) from Train to Pause, the long animation frames' attribution (how much of them was rendering,
+// which scripts), and on the GPU backend where the device's time went in each window
+// (app-device.ts). Not the CLI and no statistics (app-rounds.ts).
 
 import type { Page } from 'puppeteer-core';
 import type { ViewPanel } from '../src/ui/view-panel.ts';
 import { openApp, pressButton, type AppPage } from '../test/e2e/app-harness.ts';
-import {
-  deviceShares,
-  INSTALL_SUBMIT_HOOK,
-  READ_SUBMITS,
-  type DeviceShares,
-  type SubmitRecord,
-} from './app-device.ts';
+import { deviceShares, INSTALL_SUBMIT_HOOK, READ_SUBMITS, type SubmitRecord } from './app-device.ts';
 import { summariseLongFrames, type LongFramesSummary } from './app-frames.ts';
+import { alternation, type ViewsMode, type WindowResult } from './app-rounds.ts';
 import { sleep, waitUntilTrainable } from '../test/e2e/app-views.ts';
 
-/**
- * open: every panel open and the viewport as tall as the page, so all views are on screen, fed
- * and painted (the most they can cost); closed: every panel closed; screen: every panel open in a
- * 1280x800 viewport at the top of the page (what a person sees first: the filters).
- */
-export type ViewsMode = 'open' | 'closed' | 'screen';
-export const VIEWS_MODES: readonly ViewsMode[] = ['open', 'closed', 'screen'];
+export { VIEWS_MODES, type ViewsMode } from './app-rounds.ts';
 
 export interface AppRunPlan {
   baseUrl: string;
   backend: 'cpu' | 'gpu';
   batch: number;
-  /** Length of the timed window, s. */
+  /** Modes of each round (the order alternates between rounds). */
+  modes: readonly ViewsMode[];
+  rounds: number;
+  /** Length of each timed window, s. */
   seconds: number;
-  views: ViewsMode;
+  /** Training with every view open after the first test evaluation, before the rounds, s. */
+  warmupSeconds: number;
+  /** Pause after the panels close before a closed window starts, s. */
+  settleSeconds: number;
   width: number;
   /** Headings of panels kept closed whatever the mode. */
   skip: readonly string[];
@@ -42,19 +40,14 @@ export interface AppRunPlan {
 
 export interface AppRunResult {
   backend: 'cpu' | 'gpu';
-  views: ViewsMode;
   batch: number;
-  viewport: string;
-  /** Steps finished inside the timed window and its length in s. */
-  steps: number;
-  seconds: number;
-  imagesPerSecond: number;
-  /** Long tasks from pressing Train to pressing Pause (warm-up included). */
+  /** The viewport of each mode, "WxH". */
+  viewports: Partial<Record<ViewsMode, string>>;
+  windows: WindowResult[];
+  /** Long tasks from pressing Train to pressing Pause (warm-up and settling included). */
   longTasks: { count: number; maxMs: number; totalMs: number; over100: number };
   /** Long animation frames over the same time: where their time went (app-harness.ts). */
   longFrames: LongFramesSummary;
-  /** GPU backend: device time by submit label over the timed window; null on the CPU backend. */
-  device: DeviceShares | null;
   trainedSeconds: number;
 }
 
@@ -99,28 +92,52 @@ function sample(page: Page): Promise<{ t: number; step: number }> {
   return page.evaluate(() => ({ t: performance.now(), step: window.convscope!.state().step }));
 }
 
-async function prepare(app: AppPage, plan: AppRunPlan): Promise<string> {
-  const { page } = app;
-  await app.waitForState((s, backend) => s.dataset.status === 'ready' && s.backend === backend, {
-    arg: plan.backend,
-    timeoutMs: 120_000,
-  });
-  await waitUntilTrainable(page);
-  const panels = await setPanels(page, plan.views !== 'closed', plan.skip);
+/** Opens or closes the panels for `mode` and sizes the viewport; returns it as "WxH". */
+async function setMode(page: Page, plan: AppRunPlan, mode: ViewsMode, tallHeight: number): Promise<string> {
+  const panels = await setPanels(page, mode !== 'closed', plan.skip);
   if (panels.all.length < 7)
     throw new Error(`only ${panels.all.length} view panels: ${panels.all.join(', ')}`);
-  console.error(`[app bench] panels open: ${panels.open.join(', ') || 'none'} (of ${panels.all.length})`);
-  if (plan.views === 'open') {
-    // Every panel on screen at once. Twice: panels grow once they render, making the page taller.
-    for (let i = 0; i < 2; i++) {
-      const height = await page.evaluate(() => document.documentElement.scrollHeight);
-      await page.setViewport({ width: plan.width, height });
-      await sleep(700);
-    }
+  // Closed panels are short: the tall viewport costs nothing then, and changes nothing on the way back.
+  await page.setViewport({ width: plan.width, height: mode === 'screen' ? 800 : tallHeight });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return `${plan.width}x${mode === 'screen' ? 800 : tallHeight}`;
+}
+
+/** Every panel open; the viewport grown to the page's height (twice: panels grow once they render). */
+async function tallViewport(page: Page, plan: AppRunPlan): Promise<number> {
+  const panels = await setPanels(page, true, plan.skip);
+  console.error(`[app bench] panels: ${panels.all.join(', ')} (skipped: ${plan.skip.join(', ') || 'none'})`);
+  let height = 800;
+  for (let i = 0; i < 2; i++) {
+    height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewport({ width: plan.width, height });
+    await sleep(700);
   }
-  await sleep(1000); // observers fire, the feeds read once, the page paints
-  const viewport = page.viewport();
-  return `${viewport?.width}x${viewport?.height}`;
+  return height;
+}
+
+async function timedWindow(app: AppPage, plan: AppRunPlan, round: number, views: ViewsMode) {
+  const { page } = app;
+  const start = await sample(page);
+  await sleep(plan.seconds * 1000);
+  const end = await sample(page);
+  const submits = plan.backend === 'gpu' ? ((await page.evaluate(READ_SUBMITS)) as SubmitRecord[]) : null;
+  const tasks = (await app.longTasks()).filter((t) => t.start >= start.t && t.start <= end.t);
+  const seconds = (end.t - start.t) / 1000;
+  const steps = end.step - start.step;
+  const result: WindowResult = {
+    round,
+    views,
+    steps,
+    seconds,
+    imagesPerSecond: (steps * plan.batch) / seconds,
+    longTasks: tasks.length,
+    device: submits && deviceShares(submits, start.t, end.t),
+  };
+  console.error(
+    `[app bench] ${plan.backend} round ${round + 1} ${views}: ${result.imagesPerSecond.toFixed(1)} images/s`,
+  );
+  return { result, end: end.t };
 }
 
 export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
@@ -130,37 +147,51 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
     viewport: { width: plan.width, height: 800 },
   });
   try {
-    if (plan.backend === 'gpu') await app.page.evaluate(INSTALL_SUBMIT_HOOK);
-    const viewport = await prepare(app, plan);
     const { page } = app;
+    if (plan.backend === 'gpu') await page.evaluate(INSTALL_SUBMIT_HOOK);
+    await app.waitForState((s, backend) => s.dataset.status === 'ready' && s.backend === backend, {
+      arg: plan.backend,
+      timeoutMs: 120_000,
+    });
+    await waitUntilTrainable(page);
+    const tallHeight = await tallViewport(page, plan);
+    await sleep(1000); // observers fire, the feeds read once, the page paints
     await app.clearLongTasks();
     const trainAt = await page.evaluate(() => performance.now());
     await pressButton(page, 'Train');
-    // Warm-up: past the first chunks (their size adapts) and the first test evaluation, which on
-    // SwiftShader runs ~25 s ahead of the steps in the GPU queue.
+    // Warm-up, every view open: past the first chunks (their size adapts), the views' first reads
+    // (engines and pipelines made) and the first test evaluation, which on SwiftShader runs
+    // ~25 s ahead of the steps in the GPU queue.
     await app.waitForState((s) => s.testAccuracy !== null && s.step >= 5, { timeoutMs: 240_000 });
-    await sleep(2000);
-    const start = await sample(page);
-    await sleep(plan.seconds * 1000);
-    const end = await sample(page);
-    const submits = plan.backend === 'gpu' ? ((await page.evaluate(READ_SUBMITS)) as SubmitRecord[]) : null;
+    // Then the views' one-time work: each view's first read earns no rest (feeds/budget.ts
+    // ReadCost), so saliency runs twice in a row and the dreams' first slices follow each other.
+    await sleep(plan.warmupSeconds * 1000);
+    const viewports: AppRunResult['viewports'] = {};
+    const windows: WindowResult[] = [];
+    let lastEnd = 0;
+    for (const [round, modes] of alternation(plan.modes, plan.rounds).entries()) {
+      for (const views of modes) {
+        viewports[views] = await setMode(page, plan, views, tallHeight);
+        // Closed: the views' reads still in flight finish first. A window with views starts as the
+        // panels open, so it pays for their first reads and paints (errs against the views).
+        if (views === 'closed') await sleep(plan.settleSeconds * 1000);
+        const { result, end } = await timedWindow(app, plan, round, views);
+        windows.push(result);
+        lastEnd = end;
+      }
+    }
     await pressButton(page, 'Pause');
     await app.waitForState((s) => s.training === 'paused', { timeoutMs: 120_000 });
-    const tasks = (await app.longTasks()).filter((t) => t.start >= trainAt && t.start <= end.t);
-    const seconds = (end.t - start.t) / 1000;
-    const steps = end.step - start.step;
+    const tasks = (await app.longTasks()).filter((t) => t.start >= trainAt && t.start <= lastEnd);
     const durations = tasks.map((t) => t.duration);
-    const frames = (await app.longFrames()).filter((f) => f.start >= trainAt && f.start <= end.t);
+    const frames = (await app.longFrames()).filter((f) => f.start >= trainAt && f.start <= lastEnd);
     const state = await app.state();
     if (state.error) throw new Error(`the run failed: ${state.error}`);
     return {
       backend: plan.backend,
-      views: plan.views,
       batch: plan.batch,
-      viewport,
-      steps,
-      seconds,
-      imagesPerSecond: (steps * plan.batch) / seconds,
+      viewports,
+      windows,
       longTasks: {
         count: tasks.length,
         maxMs: Math.max(0, ...durations),
@@ -168,8 +199,7 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
         over100: durations.filter((d) => d > 100).length,
       },
       longFrames: summariseLongFrames(frames),
-      device: submits && deviceShares(submits, start.t, end.t),
-      trainedSeconds: (end.t - trainAt) / 1000,
+      trainedSeconds: (lastEnd - trainAt) / 1000,
     };
   } finally {
     await app.close();

@@ -1,30 +1,39 @@
 // `npm run bench -- app [--backend cpu,gpu] [--modes open,closed] [--rounds N] [--cpu-seconds S]
-// [--gpu-seconds S] [--cpu-batch B] [--gpu-batch B] [--width W] [--skip "Heading,..."] [--json]`:
-// does watching cost training speed? Builds and serves the app (as the e2e tests do), then for
-// each backend trains the same seeded lenet5 run with every view panel of the page open and on
-// screen, and with all closed (--modes; also `screen`; --skip keeps the named panels closed in
-// every mode), alternating open/closed/closed/open... in fresh browsers (app-views-run.ts), and
-// prints images/s per run, the ratio of the means to the closed runs' (issue 5: within 10%), the
-// page's long tasks while training and where the long animation frames' time went; on the GPU
-// backend also the device's time by submit label (training, probes, class visualisation...). Not a test.
+// [--gpu-seconds S] [--settle S] [--warmup S] [--cpu-batch B] [--gpu-batch B] [--width W] [--skip "Heading,..."]
+// [--json]`: does watching cost training speed? Builds and serves the app (as the e2e tests do),
+// then for each backend trains the same seeded lenet5 run in one page and, round after round,
+// closes and opens every view panel (--modes; `open`: all open and on screen, also `screen`;
+// --skip keeps the named panels closed in every mode), timing a window in each mode
+// (app-views-run.ts). Prints every window's images/s, each round's ratio to the closed window
+// beside it, their median, smallest and largest (issue 5: within 10%), the page's long tasks while
+// training and where the long animation frames' time went; on the GPU backend also the device's
+// time by submit label (training, probes, class visualisation...) per mode. Not a test.
 
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildAndServeApp } from '../test/e2e/global-setup.ts';
 import { addShares, describeShares } from './app-device.ts';
 import { describeLongFrames } from './app-frames.ts';
-import { measureAppRun, VIEWS_MODES, type AppRunResult, type ViewsMode } from './app-views-run.ts';
+import { describeRatios, summariseRatios, VIEWS_MODES, type ViewsMode } from './app-rounds.ts';
+import { measureAppRun, type AppRunResult } from './app-views-run.ts';
 
-export const APP_USAGE = `usage: npm run bench -- app [--backend cpu,gpu] [--modes open,closed] [--rounds 2] [--cpu-seconds 20]
-         [--gpu-seconds 40] [--cpu-batch 64] [--gpu-batch 8] [--width 1280] [--skip "Heading,..."] [--json]
-  modes: open (every view open and on screen), closed (every view closed), screen (every view
-  open, 1280x800 at the top of the page); --skip: panels kept closed in every mode`;
+export const APP_USAGE = `usage: npm run bench -- app [--backend cpu,gpu] [--modes closed,open] [--rounds 8] [--cpu-seconds 10]
+         [--gpu-seconds 15] [--settle 3] [--warmup 20] [--cpu-batch 64] [--gpu-batch 8] [--width 1280] [--skip "Heading,..."] [--json]
+  one training run per backend; each round times a window in every mode (order alternating); a
+  closed window starts --settle seconds after the panels close, one with views as they open;
+  before the rounds, --warmup seconds of training with every view open (after the first test
+  evaluation). modes: open (every view open and on screen), closed (every view closed), screen
+  (every view open, 1280x800 at the top of the page); --skip: panels kept closed in every mode`;
 
 interface AppBenchArgs {
   backends: ('cpu' | 'gpu')[];
   modes: ViewsMode[];
   rounds: number;
   seconds: Record<'cpu' | 'gpu', number>;
+  /** Seconds after the panels close before a closed window. */
+  settle: number;
+  /** Seconds of training with every view open after the first test evaluation. */
+  warmup: number;
   batch: Record<'cpu' | 'gpu', number>;
   width: number;
   /** Headings of panels kept closed in every mode. */
@@ -37,10 +46,12 @@ function parseAppArgs(argv: string[]): AppBenchArgs {
     args: argv,
     options: {
       backend: { type: 'string', default: 'cpu,gpu' },
-      modes: { type: 'string', default: 'open,closed' },
-      rounds: { type: 'string', default: '2' },
-      'cpu-seconds': { type: 'string', default: '20' },
-      'gpu-seconds': { type: 'string', default: '40' },
+      modes: { type: 'string', default: 'closed,open' },
+      rounds: { type: 'string', default: '8' },
+      'cpu-seconds': { type: 'string', default: '10' },
+      'gpu-seconds': { type: 'string', default: '15' },
+      settle: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '20' },
       'cpu-batch': { type: 'string', default: '64' },
       'gpu-batch': { type: 'string', default: '8' },
       width: { type: 'string', default: '1280' },
@@ -60,11 +71,16 @@ function parseAppArgs(argv: string[]): AppBenchArgs {
     values['gpu-batch'],
     values.width,
   ].map(Number);
+  const settle = Number(values.settle);
+  const warmup = Number(values.warmup);
   if (
     backends.some((b) => b !== 'cpu' && b !== 'gpu') ||
     modes.length === 0 ||
     modes.some((m) => !VIEWS_MODES.includes(m)) ||
-    numbers.some((n) => !Number.isInteger(n) || n < 1)
+    new Set(modes).size !== modes.length ||
+    numbers.some((n) => !Number.isInteger(n) || n < 1) ||
+    !(settle >= 0) ||
+    !(warmup >= 0)
   ) {
     throw new Error(`bad option value(s)\n${APP_USAGE}`);
   }
@@ -74,6 +90,8 @@ function parseAppArgs(argv: string[]): AppBenchArgs {
     modes,
     rounds,
     seconds: { cpu: cpuSeconds, gpu: gpuSeconds },
+    settle,
+    warmup,
     batch: { cpu: cpuBatch, gpu: gpuBatch },
     width,
     skip: values.skip
@@ -84,53 +102,39 @@ function parseAppArgs(argv: string[]): AppBenchArgs {
   };
 }
 
-/** The modes in order, then reversed, then in order...: a drift over the session falls on all alike. */
-export function alternation(modes: readonly ViewsMode[], rounds: number): ViewsMode[] {
-  return Array.from({ length: rounds }, (_, r) => (r % 2 === 0 ? modes : [...modes].reverse())).flat();
-}
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-
-function row(r: AppRunResult): string {
-  const lt = r.longTasks;
+function windowRow(run: AppRunResult, w: AppRunResult['windows'][number]): string {
   return [
-    r.backend.padEnd(4),
-    r.views.padEnd(7),
-    String(r.batch).padStart(5),
-    r.viewport.padStart(10),
-    `${r.steps}`.padStart(6),
-    r.seconds.toFixed(1).padStart(6),
-    r.imagesPerSecond.toFixed(1).padStart(9),
-    `${lt.count}`.padStart(6),
-    `${lt.over100}`.padStart(6),
-    lt.maxMs.toFixed(0).padStart(7),
-    r.trainedSeconds.toFixed(0).padStart(8),
+    run.backend.padEnd(4),
+    String(w.round + 1).padStart(5),
+    w.views.padEnd(7),
+    String(run.batch).padStart(5),
+    (run.viewports[w.views] ?? '').padStart(10),
+    `${w.steps}`.padStart(6),
+    w.seconds.toFixed(1).padStart(6),
+    w.imagesPerSecond.toFixed(1).padStart(9),
+    `${w.longTasks}`.padStart(6),
   ].join(' ');
 }
 
-function summary(results: AppRunResult[], backend: 'cpu' | 'gpu', modes: readonly ViewsMode[]): string[] {
-  const of = (views: ViewsMode) => results.filter((r) => r.backend === backend && r.views === views);
-  const speed = (views: ViewsMode) => mean(of(views).map((r) => r.imagesPerSecond));
-  const lines = modes.map((views) => {
-    const runs = of(views);
-    const count = runs.reduce((n, r) => n + r.longTasks.count, 0);
-    const seconds = runs.reduce((n, r) => n + r.trainedSeconds, 0);
-    const max = Math.max(0, ...runs.map((r) => r.longTasks.maxMs));
-    const device = runs.flatMap((r) => (r.device ? [r.device] : []));
-    return [
-      `${backend} views ${views}: ${speed(views).toFixed(1)} images/s (mean of ${runs.length}); ` +
-        `${count} long tasks in ${seconds.toFixed(0)} s of training, longest ${max.toFixed(0)} ms`,
-      `  ${describeLongFrames(runs.map((r) => r.longFrames))}`,
-      ...(device.length ? describeShares(addShares(device)).map((line) => `  ${line}`) : []),
-    ].join('\n');
-  });
+function summary(run: AppRunResult, modes: readonly ViewsMode[]): string[] {
+  const lt = run.longTasks;
+  const lines = [
+    `${run.backend}: ${lt.count} long tasks (${lt.over100} over 100 ms, longest ${lt.maxMs.toFixed(0)} ms) ` +
+      `in ${run.trainedSeconds.toFixed(0)} s of training; ${describeLongFrames([run.longFrames])}`,
+  ];
+  for (const views of modes) {
+    const windows = run.windows.filter((w) => w.views === views);
+    const images = windows.reduce((n, w) => n + w.imagesPerSecond * w.seconds, 0);
+    const seconds = windows.reduce((n, w) => n + w.seconds, 0);
+    lines.push(
+      `${run.backend} views ${views}: ${(images / seconds).toFixed(1)} images/s over ${seconds.toFixed(0)} s`,
+    );
+    const device = windows.flatMap((w) => (w.device ? [w.device] : []));
+    if (device.length) lines.push(...describeShares(addShares(device)).map((line) => `  ${line}`));
+  }
   if (modes.includes('closed')) {
-    for (const views of modes.filter((m) => m !== 'closed')) {
-      const ratio = speed(views) / speed('closed');
-      lines.push(
-        `${backend} ${views}/closed = ${ratio.toFixed(3)} (${((1 - ratio) * 100).toFixed(1)}% slower with views ${views})`,
-      );
-    }
+    for (const views of modes.filter((m) => m !== 'closed'))
+      lines.push(describeRatios(run.backend, views, summariseRatios(run.windows, views)));
   }
   return lines;
 }
@@ -145,26 +149,28 @@ export async function runAppViewsBench(argv: string[]): Promise<number> {
   }
   const loadAtStart = os.loadavg()[0];
   const app = await buildAndServeApp();
-  const results: AppRunResult[] = [];
+  const runs: AppRunResult[] = [];
   try {
     for (const backend of args.backends) {
-      for (const views of alternation(args.modes, args.rounds)) {
-        const plan = {
-          baseUrl: app.url,
-          backend,
-          batch: args.batch[backend],
-          seconds: args.seconds[backend],
-          views,
-          width: args.width,
-          skip: args.skip,
-        };
-        console.error(
-          `[app bench] ${backend}, views ${views}, batch ${plan.batch}, ${plan.seconds} s window...`,
-        );
-        const result = await measureAppRun(plan);
-        results.push(result);
-        if (args.json) console.log(JSON.stringify(result));
-      }
+      const plan = {
+        baseUrl: app.url,
+        backend,
+        batch: args.batch[backend],
+        modes: args.modes,
+        rounds: args.rounds,
+        seconds: args.seconds[backend],
+        settleSeconds: args.settle,
+        warmupSeconds: args.warmup,
+        width: args.width,
+        skip: args.skip,
+      };
+      console.error(
+        `[app bench] ${backend}, batch ${plan.batch}: ${plan.rounds} rounds of ${plan.modes.join(', ')}, ` +
+          `${plan.seconds} s windows...`,
+      );
+      const run = await measureAppRun(plan);
+      runs.push(run);
+      if (args.json) console.log(JSON.stringify(run));
     }
   } finally {
     await app.close();
@@ -177,9 +183,9 @@ export async function runAppViewsBench(argv: string[]): Promise<number> {
     // Other work on the machine shifts images/s by tens of percent: say how busy it was.
     console.log(`load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end`);
     console.log(`command: npm run bench -- app ${argv.join(' ')}`.trimEnd());
-    console.log('backend views  batch   viewport  steps      s  images/s  long  >100ms  max ms  trained s');
-    for (const result of results) console.log(row(result));
-    for (const backend of args.backends) console.log(summary(results, backend, args.modes).join('\n'));
+    console.log('backend round views  batch   viewport  steps      s  images/s  long');
+    for (const run of runs) for (const w of run.windows) console.log(windowRow(run, w));
+    for (const run of runs) console.log(summary(run, args.modes).join('\n'));
   }
   return 0;
 }
