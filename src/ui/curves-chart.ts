@@ -1,7 +1,11 @@
 // <cs-curves>: loss (log scale) and train/test accuracy against epochs, drawn with uPlot (a small,
 // fast canvas chart library). Reads a RunHistory; `revision` says when it gained points, and a
 // redraw waits its turn in viewFrames (frame-queue.ts: one view per frame, in a task of its own,
-// not in the frame's rendering), so redraws asked for while one waits are one redraw. Display only.
+// not in the frame's rendering), so redraws asked for while one waits are one redraw. Each chart is
+// a job of its own (a uPlot redraw of 1500 points is 5-10 ms of the page's main thread, both in one
+// task made the longest script tasks of a CPU-worker run), and the curves redraw at most every
+// CURVES_REDRAW_MS while training: a chunk lands every ~40 ms, faster than anyone reads a curve.
+// Display only.
 
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
@@ -9,9 +13,12 @@ import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
 import type { RunHistory } from '../app/run-history.ts';
 import { viewFrames } from './frame-queue.ts';
+import { RedrawThrottle } from './redraw-throttle.ts';
 import { controlStyles, SERIES_COLOURS } from './theme.ts';
 
 const CHART_HEIGHT = 190;
+/** Least time between two redraws of the curves, ms. */
+export const CURVES_REDRAW_MS = 500;
 
 function chartOptions(kind: 'loss' | 'accuracy', width: number): uPlot.Options {
   const accuracy = kind === 'accuracy';
@@ -108,6 +115,9 @@ export class CurvesChart extends LitElement {
   @query('.accuracy') private accuracyBox!: HTMLDivElement;
   private charts: { loss: uPlot; accuracy: uPlot } | null = null;
   private resize: ResizeObserver | null = null;
+  private readonly throttle = new RedrawThrottle(CURVES_REDRAW_MS, () => this.queueDraw());
+  /** The viewFrames keys of the two charts' redraws. */
+  private readonly jobs = { loss: {}, accuracy: {} };
 
   override render() {
     const empty = !this.history || this.history.train.length === 0;
@@ -147,7 +157,9 @@ export class CurvesChart extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    viewFrames.cancel(this);
+    this.throttle.cancel();
+    viewFrames.cancel(this.jobs.loss);
+    viewFrames.cancel(this.jobs.accuracy);
     this.resize?.disconnect();
     this.charts?.loss.destroy();
     this.charts?.accuracy.destroy();
@@ -161,23 +173,26 @@ export class CurvesChart extends LitElement {
   }
 
   private scheduleDraw(): void {
-    viewFrames.run(this, () => this.draw());
+    this.throttle.request();
   }
 
-  private draw(): void {
-    const charts = this.charts;
-    const history = this.history;
-    if (!charts) return;
-    const train = history?.train ?? [];
-    const test = history?.test ?? [];
+  private queueDraw(): void {
+    viewFrames.run(this.jobs.loss, () => this.draw('loss'));
+    viewFrames.run(this.jobs.accuracy, () => this.draw('accuracy'));
+  }
+
+  private draw(field: 'loss' | 'accuracy'): void {
+    const chart = this.charts?.[field];
+    if (!chart) return;
+    const train = this.history?.train ?? [];
+    const test = this.history?.test ?? [];
     const x = (points: { epoch: number }[]) => points.map((p) => p.epoch);
-    const table = (field: 'loss' | 'accuracy') =>
+    chart.setData(
       uPlot.join([
         [x(train), train.map((p) => p[field])],
         [x(test), test.map((p) => p[field])],
-      ]);
-    charts.loss.setData(table('loss'));
-    charts.accuracy.setData(table('accuracy'));
+      ]),
+    );
   }
 }
 
