@@ -15,6 +15,7 @@ import type { ViewPanel } from '../src/ui/view-panel.ts';
 import { openApp, pressButton, type AppPage } from '../test/e2e/app-harness.ts';
 import { deviceShares, INSTALL_SUBMIT_HOOK, READ_SUBMITS, type SubmitRecord } from './app-device.ts';
 import { summariseLongFrames, type LongFramesSummary } from './app-frames.ts';
+import { describeLongScripts, recordLongScripts } from './app-scripts.ts';
 import { alternation, type ViewsMode, type WindowResult } from './app-rounds.ts';
 import { sleep, waitUntilTrainable } from '../test/e2e/app-views.ts';
 
@@ -157,6 +158,7 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
     const tallHeight = await tallViewport(page, plan);
     await sleep(1000); // observers fire, the feeds read once, the page paints
     await app.clearLongTasks();
+    await recordLongScripts(page);
     const trainAt = await page.evaluate(() => performance.now());
     await pressButton(page, 'Train');
     // Warm-up, every view open: past the first chunks (their size adapts), the views' first reads
@@ -184,6 +186,12 @@ export async function measureAppRun(plan: AppRunPlan): Promise<AppRunResult> {
     await app.waitForState((s) => s.training === 'paused', { timeoutMs: 120_000 });
     const tasks = (await app.longTasks()).filter((t) => t.start >= trainAt && t.start <= lastEnd);
     const durations = tasks.map((t) => t.duration);
+    for (const task of tasks)
+      console.error(
+        `[app bench] long task at t=${((task.start - trainAt) / 1000).toFixed(1)} s: ${task.duration.toFixed(0)} ms`,
+      );
+    for (const line of await describeLongScripts(page, trainAt, lastEnd))
+      console.error(`[app bench] script ${line}`);
     const frames = (await app.longFrames()).filter((f) => f.start >= trainAt && f.start <= lastEnd);
     const state = await app.state();
     if (state.error) throw new Error(`the run failed: ${state.error}`);
