@@ -40,7 +40,7 @@ export interface Conv2dBackwardBinding {
   /** How encodeBackwardInput computes dInput (undefined without a dInput buffer). */
   readonly backwardInputMethod?: 'gemm' | 'winograd';
   readonly plan: Readonly<Conv2dSplitPlan>;
-  /** The grid of each pass this binding can encode (those whose outputs were given). */
+  /** The grid of each single-dispatch pass this binding encodes (backward_input: the GEMM path only). */
   readonly grids: Readonly<Partial<Record<Conv2dBackwardPass, WorkgroupGrid>>>;
   destroy(): void;
 }
@@ -114,14 +114,14 @@ export class Conv2dBindings {
     requireWords('conv2d backward', { ...b } as Record<string, TensorBuffer>, words);
 
     const plan = planConv2dSplits(p, this.tiles, this.targets);
-    const grids = this.backwardGrids(b, p, plan);
-    const owned: Owned[] = [];
-    const sums: SplitSumBinding[] = [];
-    const passes = new Map<PassName, Recorded>();
     const limits = this.gpu.limits;
     const maxBufferBytes = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
     const winograd =
       b.dInput && this.winograd && winogradFits(p, this.winograd.tiles, maxBufferBytes, this.maxPerDimension);
+    const grids = this.backwardGrids(b, p, plan, Boolean(winograd));
+    const owned: Owned[] = [];
+    const sums: SplitSumBinding[] = [];
+    const passes = new Map<PassName, Recorded>();
     try {
       const params = this.uniform(p, plan);
       owned.push(params);
@@ -177,11 +177,12 @@ export class Conv2dBindings {
   }
 
   /** Grids of the passes whose outputs are given, checked before any GPU object is made. */
-  private backwardGrids(b: Conv2dBackwardBuffers, p: Conv2dParams, plan: Conv2dSplitPlan) {
+  private backwardGrids(b: Conv2dBackwardBuffers, p: Conv2dParams, plan: Conv2dSplitPlan, winograd: boolean) {
     const { tileM, tileN } = tileShape(this.tiles);
     const max = this.maxPerDimension;
     const grids: Partial<Record<Conv2dBackwardPass, WorkgroupGrid>> = {};
-    if (b.dInput) {
+    // Winograd's four dispatches have grids of their own (conv2d_winograd.ts), checked by winogradFits.
+    if (b.dInput && !winograd) {
       const pixels = p.batch * p.inHeight * p.inWidth;
       grids.backwardInput = gemmGrid(ceilDiv(p.inChannels, tileM), ceilDiv(pixels, tileN), max);
     }
